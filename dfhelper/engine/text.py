@@ -1,0 +1,83 @@
+"""Text shown to a patient, and the translator interface the engine renders through.
+
+The engine never hard-codes what language a patient sees. Flow text is looked up
+by a stable key (flow, step, field) with the English text as the fallback; the
+engine's own sentences ("Did it work?") are looked up by their English text.
+A `Shown` says which language the text is really in, so a front end can mark
+English shown in place of a missing or out-of-date translation.
+
+The gettext-backed translator lives in `dfhelper.i18n`; `EnglishTranslator` is
+the built-in one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """A piece of text as it will be shown, and the language it is in."""
+
+    text: str
+    lang: str = "en"
+    fallback: bool = False
+    """True when this is English shown because the patient's language lacks a current translation."""
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Translator(Protocol):
+    """Turns English source text into the patient's language."""
+
+    @property
+    def locale(self) -> str:
+        """The patient's locale, e.g. ``pl`` or ``pa_Arab``."""
+        ...
+
+    def flow_text(self, flow: str, step: str | None, field: str, english: str) -> Shown:
+        """Flow text, keyed by ``flow:step:field`` (step None for flow-level fields)."""
+        ...
+
+    def ui(self, english: str) -> Shown:
+        """One of dfhelper's own sentences."""
+        ...
+
+
+class EnglishTranslator:
+    """Shows everything in English: the source language."""
+
+    locale = "en"
+
+    def flow_text(self, flow: str, step: str | None, field: str, english: str) -> Shown:
+        """The English text as written in the flow."""
+        return Shown(english)
+
+    def ui(self, english: str) -> Shown:
+        """The English sentence as written in the code."""
+        return Shown(english)
+
+
+def msg_context(flow: str, step: str | None, field: str) -> str:
+    """The gettext context for one piece of flow text: ``flow:step:field``."""
+    return f"{flow}:{step or ''}:{field}"
+
+
+def N_(english: str) -> str:
+    """Mark an engine sentence for extraction; it is translated where it is shown."""
+    return english
+
+
+CONTINUE = N_("Continue")
+YES = N_("Yes")
+NO = N_("No")
+DID_IT_WORK = N_("Did it work?")
+YES_IT_WORKED = N_("Yes, it worked")
+NO_IT_DID_NOT = N_("No, it did not work")
+REQUIRES = N_("Before this, you need to do this first: {title}. Have you done it already?")
+REQUIRES_YES = N_("Yes, I have done it")
+REQUIRES_NO = N_("No, help me do it now")
+CONFIRM = N_("Did you mean: {option}?")
+NO_MATCH = N_("Sorry, I did not understand. Please try other words, or choose 'I'm stuck - get help'.")
