@@ -37,6 +37,7 @@ class Link:
 
     url: str = field(metadata=doc("An https:// address on a public site.", pattern=r"^https://"))
     text: str = field(metadata=doc("What the link is, e.g. 'NHS App help'.", **TRANSLATED))
+    mark: Mark | None = field(default=None, compare=False, metadata={"internal": True})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -1,0 +1,5 @@
+"""``python -m dfhelper``."""
+
+from dfhelper.cli import run
+
+run()

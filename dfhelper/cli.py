@@ -1,0 +1,240 @@
+"""The ``dfhelper`` command: arguments → Config → Library → the chosen front end.
+
+Headless commands (validate, schema, walk, graph, init) never import a UI
+toolkit. The configuration is read once here and passed down; this is the only
+module that looks at the process environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import random
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, TextIO
+
+from dfhelper import __version__, resources
+from dfhelper.config import Config, ConfigError, default_config_path, example_config_text, load_config
+from dfhelper.flowlang.facts import FACT_NAMES
+from dfhelper.flowlang.library import Library
+from dfhelper.problems import Problem
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dfhelper",
+        description="Step-by-step help with NHS online services, for GP practices.",
+    )
+    parser.add_argument("--version", action="version", version=f"dfhelper {__version__}")
+    parser.add_argument("--config", type=Path, help="the practice configuration file (TOML)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="check flow files and report every problem")
+    p.add_argument("paths", nargs="*", type=Path, help="flow files or folders (default: the configured flows)")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+
+    sub.add_parser("schema", help="print the JSON Schema of the flow format")
+
+    p = sub.add_parser("walk", help="walk a flow line by line (plain text, screen-reader friendly)")
+    p.add_argument("flow", help="the flow id, e.g. repeat-prescription")
+    p.add_argument("--lang", default="en", help="the patient's language (default: en)")
+    p.add_argument("--fact", action="append", default=[], metavar="NAME",
+                   help="a circumstance that applies, e.g. has_smartphone or 'not has_photo_id' (repeatable)")
+    p.add_argument("--format", choices=["text", "jsonl"], default="text")
+    p.add_argument("--random", action="store_true", help="answer at random")
+    p.add_argument("--seed", type=int, default=0, help="seed for --random, to replay a walk")
+
+    p = sub.add_parser("graph", help="draw a flow as a diagram")
+    p.add_argument("flow", help="the flow id")
+    p.add_argument("--format", choices=["mermaid", "dot"], default="mermaid")
+
+    p = sub.add_parser("init", help="write a commented example practice configuration")
+    p.add_argument("path", nargs="?", type=Path, help="where to write it (default: your config folder)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    return parser
+
+
+def _load_config(args: argparse.Namespace, env: Mapping[str, str], err: TextIO) -> Config | None:
+    path = args.config or default_config_path(env)
+    try:
+        return load_config(path)
+    except ConfigError as e:
+        err.write(f"{e}\n")
+        return None
+
+
+def flow_paths(config: Config) -> list[Path]:
+    """The flow folders or files to load: configured, else the bundled ones."""
+    return list(config.paths.flows) or [resources.flows_dir()]
+
+
+def load_library(config: Config) -> Library:
+    """The library named by the configuration (with its cache, if one is set)."""
+    return Library.load(flow_paths(config), cache_dir=config.paths.cache_dir)
+
+
+def _print_problems(problems: Sequence[Problem], out: TextIO) -> None:
+    for problem in problems:
+        out.write(f"{problem}\n")
+
+
+def cmd_validate(args: argparse.Namespace, config: Config, out: TextIO) -> int:
+    """``dfhelper validate``: every problem in the flows; exit 1 on any error."""
+    library = Library.load(args.paths or flow_paths(config))
+    errors = [p for p in library.problems if p.is_error]
+    warnings = len(library.problems) - len(errors)
+    if args.format == "json":
+        out.write(json.dumps({
+            "flows": sorted(library.infos),
+            "errors": len(errors),
+            "warnings": warnings,
+            "problems": [p.to_dict() for p in library.problems],
+        }, indent=2, ensure_ascii=False) + "\n")
+    else:
+        _print_problems(library.problems, out)
+        out.write(f"{len(library.infos)} flows fit to use; {len(errors)} errors, {warnings} warnings.\n")
+    return EXIT_PROBLEMS if errors else EXIT_OK
+
+
+def cmd_schema(out: TextIO) -> int:
+    """``dfhelper schema``: the flow format's JSON Schema."""
+    from dfhelper.flowlang.schema import flow_schema
+
+    out.write(json.dumps(flow_schema(), indent=2) + "\n")
+    return EXIT_OK
+
+
+def _facts(values: Sequence[str], err: TextIO) -> dict[str, bool] | None:
+    facts: dict[str, bool] = {}
+    for value in values:
+        negated = value.startswith("not ") or value.startswith("!")
+        name = value.removeprefix("not ").removeprefix("!").strip()
+        if name not in FACT_NAMES:
+            err.write(f"dfhelper: '{name}' is not a fact. Facts: {', '.join(sorted(FACT_NAMES))}.\n")
+            return None
+        facts[name] = not negated
+    return facts
+
+
+def _library_with(config: Config, flow_id: str, err: TextIO) -> Library | None:
+    library = load_library(config)
+    if flow_id not in library:
+        err.write(f"dfhelper: there is no usable flow called '{flow_id}'.")
+        err.write(f" Flows: {', '.join(sorted(library.infos)) or 'none'}.\n")
+        broken = [p for p in library.errors if p.flow == flow_id]
+        if broken:
+            err.write("It has errors (run dfhelper validate):\n")
+            _print_problems(broken, err)
+        return None
+    return library
+
+
+def cmd_walk(args: argparse.Namespace, config: Config, stdin: TextIO, out: TextIO, err: TextIO) -> int:
+    """``dfhelper walk``: a flow, line by line."""
+    from dfhelper.engine.session import Session
+    from dfhelper.lineui.walk import walk
+
+    if args.lang != "en":
+        err.write(f"dfhelper: the language '{args.lang}' is not available yet. Available: en.\n")
+        return EXIT_USAGE
+    facts = _facts(args.fact, err)
+    if facts is None:
+        return EXIT_USAGE
+    library = _library_with(config, args.flow, err)
+    if library is None:
+        return EXIT_USAGE
+    session = Session(library, args.flow, facts=facts, practice=practice_context(config), settings=config.engine)
+    rng = random.Random(args.seed) if args.random else None
+    result = walk(session, stdin, out, fmt=args.format, rng=rng, max_steps=config.engine.max_steps)
+    return EXIT_PROBLEMS if result.outcome == "limit" else EXIT_OK
+
+
+def practice_context(config: Config) -> dict[str, Any]:
+    """The practice details flow templates may use."""
+    return asdict(config.practice)
+
+
+def cmd_graph(args: argparse.Namespace, config: Config, out: TextIO, err: TextIO) -> int:
+    """``dfhelper graph``: a flow as Mermaid or dot."""
+    from dfhelper.flowlang import graph
+
+    library = _library_with(config, args.flow, err)
+    if library is None:
+        return EXIT_USAGE
+    flow = library.flow(args.flow)
+    out.write(graph.to_mermaid(flow) if args.format == "mermaid" else graph.to_dot(flow))
+    return EXIT_OK
+
+
+def cmd_init(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
+    """``dfhelper init``: write the commented example configuration."""
+    import platformdirs
+
+    target: Path = args.path or platformdirs.user_config_path("dfhelper") / "config.toml"
+    if target.exists() and not args.force:
+        err.write(f"dfhelper: {target} already exists. Use --force to overwrite it.\n")
+        return EXIT_USAGE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(example_config_text(), encoding="utf-8")
+    out.write(f"Wrote {target}. Edit it, then check it with: dfhelper --config {target} validate\n")
+    return EXIT_OK
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Run the ``dfhelper`` command; returns the exit code."""
+    env = os.environ if env is None else env
+    stdin = stdin or sys.stdin
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    logging.basicConfig(level=logging.WARNING, format="dfhelper: %(levelname)s: %(message)s", stream=err)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(out)
+        return EXIT_OK
+    if args.command == "schema":
+        return cmd_schema(out)
+    if args.command == "init":
+        return cmd_init(args, env, out, err)
+    config = _load_config(args, env, err)
+    if config is None:
+        return EXIT_USAGE
+    if args.command == "validate":
+        return cmd_validate(args, config, out)
+    if args.command == "walk":
+        return cmd_walk(args, config, stdin, out, err)
+    if args.command == "graph":
+        return cmd_graph(args, config, out, err)
+    parser.error(f"unknown command {args.command}")  # pragma: no cover - argparse rejects it first
+    return EXIT_USAGE  # pragma: no cover
+
+
+def run() -> None:
+    """Console entry point."""
+    try:
+        code = main()
+    except KeyboardInterrupt:
+        code = 130
+    except BrokenPipeError:
+        code = 0
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    run()
