@@ -31,6 +31,8 @@ class MarkupIssue:
 
 def check(text: str) -> list[MarkupIssue]:
     """Problems with the markup in ``text`` (empty when it is fine)."""
+    if "[" not in text:
+        return []
     issues: list[MarkupIssue] = []
     open_tags: list[tuple[str, int]] = []
     covered: set[int] = set()

@@ -110,8 +110,37 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
     return f" Did you mean '{close[0]}'?" if close else ""
 
 
+_SIMPLE_REF = r"(facts|answers|practice)\.([a-z][a-z0-9_]*)"
+_SIMPLE_TEMPLATE = re.compile(r"\{\{\s*" + _SIMPLE_REF + r"\s*\}\}")
+_SIMPLE_CONDITION = re.compile(r"\s*(?:not\s+)?" + _SIMPLE_REF + r"(?:\s*[!=]=\s*'[a-z0-9_]*')?\s*")
+
+
+def _lint_simple(source: str, names: Names, *, expression: bool) -> list[TemplateIssue] | None:
+    """The common cases (``{{ practice.name }}``, ``not facts.x``) checked without Jinja's parser.
+
+    None when ``source`` is anything else, so the full check runs.
+    """
+    if expression:
+        match = _SIMPLE_CONDITION.fullmatch(source)
+        refs = [(match.group(1), match.group(2))] if match else None
+    else:
+        rest = _SIMPLE_TEMPLATE.sub("", source)
+        refs = None if TEMPLATE_START.search(rest) or "}}" in rest else _SIMPLE_TEMPLATE.findall(source)
+    if refs is None:
+        return None
+    issues: list[TemplateIssue] = []
+    for base, attr in refs:
+        table = {"facts": names.facts, "answers": names.answers, "practice": names.practice}[base]
+        if attr not in table:
+            issues.extend(_check_attribute(nodes.Getattr(nodes.Name(base, "load"), attr, "load"), attr, names, 1))
+    return issues
+
+
 def lint(source: str, names: Names, *, expression: bool = False) -> list[TemplateIssue]:
     """Check a template (or, with ``expression``, a condition) without running it."""
+    simple = _lint_simple(source, names, expression=expression)
+    if simple is not None:
+        return simple
     try:
         if expression:
             tree: nodes.Node = ENV.parse("{{ (" + source + ") }}")

@@ -275,3 +275,13 @@ def test_two_files_with_one_flow_id(tmp_path: Path) -> None:
     lib = Library.load([tmp_path / "one", tmp_path / "two"])
     assert codes(lib.problems) == ["duplicate-flow"]
     assert len(lib) == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "source"),
+    [("when", "not facts.has_phto_id"), ("when", "answers.nowhere == 'x'"), ("text", "Hi {{ practice.nmae }}.")],
+)
+def test_simple_templates_and_conditions_are_checked_too(tmp_path: Path, field: str, source: str) -> None:
+    steps = f'- id: a\n  kind: say\n  text: Hello.\n  {field}: "{source}"\n' + END
+    _, problems = load(tmp_path, flow_text(steps.replace("  text: Hello.\n  text:", "  text:")))
+    assert codes(problems) == ["undefined-name"]
