@@ -254,9 +254,10 @@ class Flow:
         default=(), metadata=doc("Ids of flows the patient must have done first.")
     )
     start: str | None = field(default=None, metadata=doc("The first step's id. Omitted: the first step."))
-    steps: tuple[Step, ...] = field(default=(), metadata=doc("The steps, in order.", min_items=1))
+    steps: tuple[Step, ...] = field(default=(), metadata=doc("The steps, in order.", min_items=1, required=True))
     sources: tuple[str, ...] = field(
-        default=(), metadata=doc("Public https:// pages the flow's facts come from.", min_items=1)
+        default=(),
+        metadata=doc("Public https:// pages the flow's facts come from.", min_items=1, required=True),
     )
     review_by: dt.date = field(
         metadata=doc("When the content must next be checked against its sources (YYYY-MM-DD).")
