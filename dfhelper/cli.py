@@ -39,7 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("validate", help="check flow files and report every problem")
-    p.add_argument("paths", nargs="*", type=Path, help="flow files or folders (default: the configured flows)")
+    p.add_argument(
+        "paths", nargs="*", type=Path, help="flow files or folders (default: the configured flows)"
+    )
     p.add_argument("--format", choices=["text", "json"], default="text")
 
     sub.add_parser("schema", help="print the JSON Schema of the flow format")
@@ -47,8 +49,13 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("walk", help="walk a flow line by line (plain text, screen-reader friendly)")
     p.add_argument("flow", help="the flow id, e.g. repeat-prescription")
     p.add_argument("--lang", default="en", help="the patient's language (default: en)")
-    p.add_argument("--fact", action="append", default=[], metavar="NAME",
-                   help="a circumstance that applies, e.g. has_smartphone or 'not has_photo_id' (repeatable)")
+    p.add_argument(
+        "--fact",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a circumstance that applies, e.g. has_smartphone or 'not has_photo_id' (repeatable)",
+    )
     p.add_argument("--format", choices=["text", "jsonl"], default="text")
     p.add_argument("--random", action="store_true", help="answer at random")
     p.add_argument("--seed", type=int, default=0, help="seed for --random, to replay a walk")
@@ -93,12 +100,19 @@ def cmd_validate(args: argparse.Namespace, config: Config, out: TextIO) -> int:
     errors = [p for p in library.problems if p.is_error]
     warnings = len(library.problems) - len(errors)
     if args.format == "json":
-        out.write(json.dumps({
-            "flows": sorted(library.infos),
-            "errors": len(errors),
-            "warnings": warnings,
-            "problems": [p.to_dict() for p in library.problems],
-        }, indent=2, ensure_ascii=False) + "\n")
+        out.write(
+            json.dumps(
+                {
+                    "flows": sorted(library.infos),
+                    "errors": len(errors),
+                    "warnings": warnings,
+                    "problems": [p.to_dict() for p in library.problems],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
     else:
         _print_problems(library.problems, out)
         out.write(f"{len(library.infos)} flows fit to use; {len(errors)} errors, {warnings} warnings.\n")
@@ -116,7 +130,7 @@ def cmd_schema(out: TextIO) -> int:
 def _facts(values: Sequence[str], err: TextIO) -> dict[str, bool] | None:
     facts: dict[str, bool] = {}
     for value in values:
-        negated = value.startswith("not ") or value.startswith("!")
+        negated = value.startswith(("not ", "!"))
         name = value.removeprefix("not ").removeprefix("!").strip()
         if name not in FACT_NAMES:
             err.write(f"dfhelper: '{name}' is not a fact. Facts: {', '.join(sorted(FACT_NAMES))}.\n")
@@ -152,7 +166,9 @@ def cmd_walk(args: argparse.Namespace, config: Config, stdin: TextIO, out: TextI
     library = _library_with(config, args.flow, err)
     if library is None:
         return EXIT_USAGE
-    session = Session(library, args.flow, facts=facts, practice=practice_context(config), settings=config.engine)
+    session = Session(
+        library, args.flow, facts=facts, practice=practice_context(config), settings=config.engine
+    )
     rng = random.Random(args.seed) if args.random else None
     result = walk(session, stdin, out, fmt=args.format, rng=rng, max_steps=config.engine.max_steps)
     return EXIT_PROBLEMS if result.outcome == "limit" else EXIT_OK

@@ -20,8 +20,11 @@ sources: ["https://www.nhs.uk/"]
 
 def flow_text(steps: str, *, flow_id: str = "t", extra: str = "") -> str:
     """A whole flow file: a valid header, ``extra`` top-level keys, then ``steps``."""
-    return HEADER.format(id=flow_id) + textwrap.dedent(extra) + "steps:\n" + textwrap.indent(
-        textwrap.dedent(steps), "  "
+    return (
+        HEADER.format(id=flow_id)
+        + textwrap.dedent(extra)
+        + "steps:\n"
+        + textwrap.indent(textwrap.dedent(steps), "  ")
     )
 
 

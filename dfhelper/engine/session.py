@@ -33,6 +33,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from dfhelper.engine import matching
+from dfhelper.engine import text as t
+from dfhelper.engine.events import Event, EventKind, Stuck
+from dfhelper.engine.text import EnglishTranslator, Shown, Translator
 from dfhelper.flowlang import templates
 from dfhelper.flowlang.facts import FACT_NAMES, FACTS
 from dfhelper.flowlang.library import Library
@@ -49,10 +53,6 @@ from dfhelper.flowlang.model import (
     TextInput,
 )
 from dfhelper.flowlang.validate import answerable, successors
-from dfhelper.engine import matching
-from dfhelper.engine import text as t
-from dfhelper.engine.events import Event, EventKind, Stuck
-from dfhelper.engine.text import EnglishTranslator, Shown, Translator
 
 STATE_VERSION = 1
 
@@ -111,7 +111,7 @@ class LinkView:
 
 @dataclass(frozen=True, slots=True)
 class Progress:
-    """"Step 3 of about 8"."""
+    """ "Step 3 of about 8"."""
 
     position: int
     estimate: int
@@ -503,7 +503,9 @@ class Session:
                 out.append(matching.Candidate(option.value, phrase))
                 if i < 1 + len(option.match):
                     field = "text" if i == 0 else f"match.{i - 1}"
-                    shown = self.translator.flow_text(self.flow_id, step.id, f"option.{option.value}.{field}", phrase)
+                    shown = self.translator.flow_text(
+                        self.flow_id, step.id, f"option.{option.value}.{field}", phrase
+                    )
                     if not shown.fallback and shown.text != phrase:
                         out.append(matching.Candidate(option.value, shown.text))
         return out
@@ -612,9 +614,13 @@ class Session:
             info = self.library.infos[self.gate]
             title = self.translator.flow_text(info.id, None, "title", info.title).text
             return StepView(
-                flow=self.flow_id, step=self.step_id, kind="requires",
-                text=self._ui(t.REQUIRES, title=title), options=self._options(),
-                offer_help=self.offer_help, progress=progress,
+                flow=self.flow_id,
+                step=self.step_id,
+                kind="requires",
+                text=self._ui(t.REQUIRES, title=title),
+                options=self._options(),
+                offer_help=self.offer_help,
+                progress=progress,
             )
         flow_id, step_id = self.flow_id, self.step_id
         if self.outcome is not None:
@@ -644,7 +650,9 @@ class Session:
             base.update(kind="confirm", text=self._ui(t.CONFIRM, option=label), help=None)
         elif isinstance(step, Check):
             base["question"] = (
-                self._flow_text(flow, step, "question", step.question) if step.question else self._ui(t.DID_IT_WORK)
+                self._flow_text(flow, step, "question", step.question)
+                if step.question
+                else self._ui(t.DID_IT_WORK)
             )
         elif isinstance(step, Circumstances):
             base["facts"] = tuple(
@@ -656,7 +664,11 @@ class Session:
             )
         elif isinstance(step, Escalate):
             base["reason"] = step.reason
-        if self.outcome is not None and self.outcome.get("kind") == "escalate" and not isinstance(step, Escalate):
+        if (
+            self.outcome is not None
+            and self.outcome.get("kind") == "escalate"
+            and not isinstance(step, Escalate)
+        ):
             base["reason"] = self.outcome.get("reason")
         base["options"] = self._options() if not self.finished else ()
         return StepView(**base)

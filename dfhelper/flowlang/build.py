@@ -20,7 +20,7 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from dfhelper.flowlang import model
-from dfhelper.flowlang.model import STEP_KINDS, Flow, Link, Option, Step
+from dfhelper.flowlang.model import STEP_KINDS, Flow, Link, Step
 from dfhelper.flowlang.strictyaml import mark_of
 from dfhelper.problems import Mark, Problems
 
@@ -59,7 +59,10 @@ def _date(node: Node, problems: Problems, name: str, step: str | None) -> Any:
         return dt.date.fromisoformat(text)
     except ValueError:
         problems.add(
-            "wrong-type", f"'{name}' must be a date written like 2027-05-01, not '{text}'.", mark_of(node), step=step
+            "wrong-type",
+            f"'{name}' must be a date written like 2027-05-01, not '{text}'.",
+            mark_of(node),
+            step=step,
         )
         return _BAD
 
@@ -114,7 +117,7 @@ def _reader_for(tp: Any) -> Reader:
         return _date
     if tp is Step:
         return _step
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return _object(tp)
     raise TypeError(f"no reader for {tp!r}")  # pragma: no cover - a model change without a reader
 
@@ -132,7 +135,9 @@ def field_specs(cls: type[Any]) -> dict[str, _FieldSpec]:
             if f.metadata.get("internal"):
                 continue
             no_default = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-            specs[f.name] = _FieldSpec(f.name, _reader_for(hints[f.name]), no_default or bool(f.metadata.get("required")))
+            specs[f.name] = _FieldSpec(
+                f.name, _reader_for(hints[f.name]), no_default or bool(f.metadata.get("required"))
+            )
         _SPECS[cls] = specs
     return specs
 
@@ -185,7 +190,10 @@ def build_object(cls: type[Any], node: Node, problems: Problems, name: str, step
     if not isinstance(node, MappingNode):
         keys = ", ".join(field_specs(cls))
         problems.add(
-            "wrong-type", f"Each item of '{name}' must be a mapping with keys like: {keys}.", mark_of(node), step=step
+            "wrong-type",
+            f"Each item of '{name}' must be a mapping with keys like: {keys}.",
+            mark_of(node),
+            step=step,
         )
         return _BAD
     values = _read_fields(cls, node, problems, step)
@@ -211,7 +219,9 @@ def _kind_and_id(node: MappingNode) -> tuple[ScalarNode | None, str | None]:
 def build_step(node: Node, problems: Problems) -> Any:
     """Build one step; its ``kind:`` picks the class."""
     if not isinstance(node, MappingNode):
-        problems.add("wrong-type", "Each step must be a mapping with at least id, kind and text.", mark_of(node))
+        problems.add(
+            "wrong-type", "Each step must be a mapping with at least id, kind and text.", mark_of(node)
+        )
         return _BAD
     kind_node, step_id = _kind_and_id(node)
     if kind_node is None:
@@ -237,7 +247,10 @@ def build_step(node: Node, problems: Problems) -> Any:
         return _BAD
     if cls.text_required and not values.get("text"):
         problems.add(
-            "missing-key", f"A '{cls.kind}' step needs 'text': what the patient reads.", mark_of(node), step=step_id
+            "missing-key",
+            f"A '{cls.kind}' step needs 'text': what the patient reads.",
+            mark_of(node),
+            step=step_id,
         )
         return _BAD
     return cls(**values, mark=mark_of(node))
@@ -247,7 +260,9 @@ def build_flow(root: Node, problems: Problems, path: str) -> Flow | None:
     """Build the flow in ``root``; None (with problems) if its shape is wrong."""
     if not isinstance(root, MappingNode):
         problems.add(
-            "wrong-type", "A flow file must be a mapping with id, title, summary, steps and the rest.", mark_of(root)
+            "wrong-type",
+            "A flow file must be a mapping with id, title, summary, steps and the rest.",
+            mark_of(root),
         )
         return None
     for key, value in root.value:
@@ -263,7 +278,10 @@ def build_flow(root: Node, problems: Problems, path: str) -> Flow | None:
             first = steps[index[s.id]].mark
             where = f" (first at line {first.line})" if first else ""
             problems.add(
-                "duplicate-step", f"Two steps are called '{s.id}'{where}. Step ids must be unique.", s.mark, step=s.id
+                "duplicate-step",
+                f"Two steps are called '{s.id}'{where}. Step ids must be unique.",
+                s.mark,
+                step=s.id,
             )
             continue
         index[s.id] = i

@@ -120,7 +120,15 @@ class _Cache:
         try:
             with self.index_path.open("rb") as fh:
                 data = pickle.load(fh)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+        except (
+            OSError,
+            EOFError,
+            pickle.UnpicklingError,
+            AttributeError,
+            ImportError,
+            TypeError,
+            ValueError,
+        ):
             return {}
         if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT:
             return {}
@@ -141,9 +149,22 @@ class _Cache:
         try:
             with (self.flows_dir / name).open("rb") as fh:
                 data = pickle.load(fh)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+        except (
+            OSError,
+            EOFError,
+            pickle.UnpicklingError,
+            AttributeError,
+            ImportError,
+            TypeError,
+            ValueError,
+        ):
             return None
-        if isinstance(data, tuple) and len(data) == 2 and data[0] == CACHE_FORMAT and isinstance(data[1], Flow):
+        if (
+            isinstance(data, tuple)
+            and len(data) == 2
+            and data[0] == CACHE_FORMAT
+            and isinstance(data[1], Flow)
+        ):
             return data[1]
         return None
 

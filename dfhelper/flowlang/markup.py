@@ -44,20 +44,24 @@ def check(text: str) -> list[MarkupIssue]:
         if not closing and name not in ALLOWED_TAGS:
             issues.append(
                 MarkupIssue(
-                    f"The markup '[{body}]' is not allowed in flow text. Only [b]bold[/b] and [i]italic[/i] are; "
-                    "write a literal bracket as \\[.",
+                    f"The markup '[{body}]' is not allowed in flow text. "
+                    "Only [b]bold[/b] and [i]italic[/i] are; write a literal bracket as \\[.",
                     match.start(),
                 )
             )
             continue
         if closing:
             if name and name not in ALLOWED_TAGS:
-                issues.append(MarkupIssue(f"The markup '[{body}]' is not allowed in flow text.", match.start()))
+                issues.append(
+                    MarkupIssue(f"The markup '[{body}]' is not allowed in flow text.", match.start())
+                )
             elif not open_tags:
                 issues.append(MarkupIssue(f"'[{body}]' closes a tag that was never opened.", match.start()))
             elif name and open_tags[-1][0] != name:
                 issues.append(
-                    MarkupIssue(f"'[{body}]' closes '[{open_tags[-1][0]}]' in the wrong order.", match.start())
+                    MarkupIssue(
+                        f"'[{body}]' closes '[{open_tags[-1][0]}]' in the wrong order.", match.start()
+                    )
                 )
             else:
                 open_tags.pop()
@@ -67,7 +71,9 @@ def check(text: str) -> list[MarkupIssue]:
         issues.append(MarkupIssue(f"'[{name}]' is never closed. Add '[/{name}]'.", offset))
     for match in _OPEN_BRACKET.finditer(text):
         if match.start() not in covered:
-            issues.append(MarkupIssue("A lone '[' is not allowed; write a literal bracket as \\[.", match.start()))
+            issues.append(
+                MarkupIssue("A lone '[' is not allowed; write a literal bracket as \\[.", match.start())
+            )
     return issues
 
 

@@ -54,8 +54,7 @@ class Option:
     sets: tuple[str, ...] = field(
         default=(),
         metadata=doc(
-            "Facts this answer records, as 'fact' (true) or 'not fact' (false), "
-            "e.g. ['not has_photo_id']."
+            "Facts this answer records, as 'fact' (true) or 'not fact' (false), e.g. ['not has_photo_id']."
         ),
     )
     match: tuple[str, ...] = field(
@@ -86,10 +85,14 @@ class Step:
     )
     text: str = field(
         default="",
-        metadata=doc("What the patient reads. A Jinja template; plain English, sentences of 20 words at most.",
-                     **TRANSLATED),
+        metadata=doc(
+            "What the patient reads. A Jinja template; plain English, sentences of 20 words at most.",
+            **TRANSLATED,
+        ),
     )
-    help: str | None = field(default=None, metadata=doc("More detail, shown when the patient asks.", **TRANSLATED))
+    help: str | None = field(
+        default=None, metadata=doc("More detail, shown when the patient asks.", **TRANSLATED)
+    )
     volunteer_notes: str | None = field(
         default=None, metadata=doc("Tips for whoever is helping the patient. Not shown at the kiosk.")
     )
@@ -129,9 +132,7 @@ class Choice(Step):
     """A question with one answer, chosen from a list; each answer says where to go."""
 
     kind: ClassVar[str] = "choice"
-    options: tuple[Option, ...] = field(
-        default=(), metadata=doc("The answers, two or more.", min_items=2)
-    )
+    options: tuple[Option, ...] = field(default=(), metadata=doc("The answers, two or more.", min_items=2))
 
     def targets(self) -> tuple[str | None, ...]:
         return tuple(o.next for o in self.options)
@@ -147,7 +148,10 @@ class Check(Step):
         metadata=doc("The question asked after the text. Omitted: 'Did it work?'.", **TRANSLATED),
     )
     next: str | None = field(default=None, metadata=doc("Where 'yes' goes. Omitted: the following step."))
-    no: str = field(default="", metadata=doc("Where 'no' goes: a step that helps fix the problem. Required.", required=True))
+    no: str = field(
+        default="",
+        metadata=doc("Where 'no' goes: a step that helps fix the problem. Required.", required=True),
+    )
 
     def targets(self) -> tuple[str | None, ...]:
         return (self.next, self.no)
@@ -207,8 +211,11 @@ class Escalate(Step):
     terminal: ClassVar[bool] = True
     reason: str = field(
         default="",
-        metadata=doc("Why, for the desk: a short id such as no_photo_id_no_details. Required.",
-                     pattern=r"^[a-z][a-z0-9_]*$", required=True),
+        metadata=doc(
+            "Why, for the desk: a short id such as no_photo_id_no_details. Required.",
+            pattern=r"^[a-z][a-z0-9_]*$",
+            required=True,
+        ),
     )
 
 
@@ -234,11 +241,14 @@ class Flow:
     """One journey a patient can be helped through. One flow per file; file name = id."""
 
     id: str = field(
-        metadata=doc("The flow's id: lower case words joined by -, the same as the file name.",
-                     pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+        metadata=doc(
+            "The flow's id: lower case words joined by -, the same as the file name.",
+            pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$",
+        )
     )
-    title: str = field(metadata=doc("A short name for the task, e.g. 'Order a repeat prescription'.",
-                                    **TRANSLATED))
+    title: str = field(
+        metadata=doc("A short name for the task, e.g. 'Order a repeat prescription'.", **TRANSLATED)
+    )
     summary: str = field(metadata=doc("One or two sentences: what this flow helps with.", **TRANSLATED))
     keywords: tuple[str, ...] = field(
         default=(), metadata=doc("Words and phrases a patient might type to find this flow.", **TRANSLATED)
@@ -246,15 +256,16 @@ class Flow:
     suits: tuple[str, ...] = field(
         default=(),
         metadata=doc(
-            "Circumstances this flow is meant for, as facts: 'fact' or 'not fact'. "
-            "Never a group of people."
+            "Circumstances this flow is meant for, as facts: 'fact' or 'not fact'. Never a group of people."
         ),
     )
     requires: tuple[str, ...] = field(
         default=(), metadata=doc("Ids of flows the patient must have done first.")
     )
     start: str | None = field(default=None, metadata=doc("The first step's id. Omitted: the first step."))
-    steps: tuple[Step, ...] = field(default=(), metadata=doc("The steps, in order.", min_items=1, required=True))
+    steps: tuple[Step, ...] = field(
+        default=(), metadata=doc("The steps, in order.", min_items=1, required=True)
+    )
     sources: tuple[str, ...] = field(
         default=(),
         metadata=doc("Public https:// pages the flow's facts come from.", min_items=1, required=True),

@@ -9,6 +9,7 @@ only; ``dfhelper validate`` checks meaning (targets, reachability, templates).
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import types
 import typing
 from typing import Any
@@ -29,11 +30,11 @@ def _type_schema(tp: Any) -> dict[str, Any]:
         return {"type": "array", "items": _type_schema(typing.get_args(tp)[0])}
     if tp is str:
         return {"type": "string"}
-    if tp is model.dt.date:
+    if tp is dt.date:
         return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
     if tp is Step:
         return {"$ref": "#/$defs/step"}
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return {"$ref": f"#/$defs/{tp.__name__.lower()}"}
     raise TypeError(tp)  # pragma: no cover
 

@@ -26,7 +26,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from dfhelper.problems import Mark, Problems
 
 try:  # libyaml is nearly always there; the pure-Python parser is the fallback.
-    from yaml.cyaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml.composer import Composer
     from yaml.parser import Parser
@@ -52,7 +52,7 @@ SEQ_TAG = "tag:yaml.org,2002:seq"
 MAP_TAG = "tag:yaml.org,2002:map"
 
 
-class _Loader(_Parser):  # type: ignore[misc, valid-type]
+class _Loader(_Parser):
     """libyaml's composer with a resolver that makes every untagged node plain text."""
 
     def __init__(self, text: str) -> None:
@@ -161,13 +161,16 @@ def _check_tree(root: Node, problems: Problems) -> bool:
         if ident in seen:
             problems.add(
                 "alias",
-                "Anchors and aliases (& and *) are not allowed. Write the value out in full where it is used.",
+                "Anchors and aliases (& and *) are not allowed. "
+                "Write the value out in full where it is used.",
                 mark_of(node),
             )
             return False  # stop at once: an alias bomb must not be walked
         seen.add(ident)
         if depth > MAX_DEPTH:
-            problems.add("too-deep", f"This is nested too deeply (more than {MAX_DEPTH} levels).", mark_of(node))
+            problems.add(
+                "too-deep", f"This is nested too deeply (more than {MAX_DEPTH} levels).", mark_of(node)
+            )
             return False
         if isinstance(node, ScalarNode):
             if node.tag != STR_TAG:
@@ -185,7 +188,9 @@ def _check_tree(root: Node, problems: Problems) -> bool:
             first: dict[str, Node] = {}
             for key, value in node.value:
                 if not isinstance(key, ScalarNode):
-                    problems.add("bad-key", "A key must be plain text, not a list or a mapping.", mark_of(key))
+                    problems.add(
+                        "bad-key", "A key must be plain text, not a list or a mapping.", mark_of(key)
+                    )
                     ok = False
                     continue
                 if key.value in first:

@@ -40,10 +40,27 @@ HELPERS = frozenset({"format_date", "format_time", "format_number"})
 CONTEXT_NAMES = frozenset({"facts", "answers", "practice"}) | HELPERS
 """Every name a template or condition may use."""
 
-ALLOWED_FILTERS = frozenset({"upper", "lower", "capitalize", "title", "trim", "length", "default", "join", "first",
-                             "last", "replace", "round", "int", "string"})
-ALLOWED_TESTS = frozenset({"none", "true", "false", "defined", "undefined", "eq", "ne", "in", "number",
-                           "string"})
+ALLOWED_FILTERS = frozenset(
+    {
+        "upper",
+        "lower",
+        "capitalize",
+        "title",
+        "trim",
+        "length",
+        "default",
+        "join",
+        "first",
+        "last",
+        "replace",
+        "round",
+        "int",
+        "string",
+    }
+)
+ALLOWED_TESTS = frozenset(
+    {"none", "true", "false", "defined", "undefined", "eq", "ne", "in", "number", "string"}
+)
 
 _FORBIDDEN_NODES: tuple[tuple[type[nodes.Node], str], ...] = (
     (nodes.Include, "'include' is not allowed in flow text"),
@@ -132,7 +149,9 @@ def _lint_simple(source: str, names: Names, *, expression: bool) -> list[Templat
     for base, attr in refs:
         table = {"facts": names.facts, "answers": names.answers, "practice": names.practice}[base]
         if attr not in table:
-            issues.extend(_check_attribute(nodes.Getattr(nodes.Name(base, "load"), attr, "load"), attr, names, 1))
+            issues.extend(
+                _check_attribute(nodes.Getattr(nodes.Name(base, "load"), attr, "load"), attr, names, 1)
+            )
     return issues
 
 
@@ -171,12 +190,18 @@ def lint(source: str, names: Names, *, expression: bool = False) -> list[Templat
                 issues.extend(_check_attribute(node, arg.value, names, line))
             elif isinstance(node.node, nodes.Name) and node.node.name in {"facts", "answers", "practice"}:
                 issues.append(
-                    TemplateIssue("template-forbidden", "Use a fixed name after a dot, like facts.has_photo_id.", line)
+                    TemplateIssue(
+                        "template-forbidden", "Use a fixed name after a dot, like facts.has_photo_id.", line
+                    )
                 )
         elif isinstance(node, nodes.Filter) and node.name not in ALLOWED_FILTERS:
-            issues.append(TemplateIssue("template-forbidden", f"The filter '{node.name}' is not allowed.", line))
+            issues.append(
+                TemplateIssue("template-forbidden", f"The filter '{node.name}' is not allowed.", line)
+            )
         elif isinstance(node, nodes.Test) and node.name not in ALLOWED_TESTS:
-            issues.append(TemplateIssue("template-forbidden", f"The test '{node.name}' is not allowed.", line))
+            issues.append(
+                TemplateIssue("template-forbidden", f"The test '{node.name}' is not allowed.", line)
+            )
         elif isinstance(node, nodes.Call) and not (
             isinstance(node.node, nodes.Name) and node.node.name in HELPERS
         ):
@@ -190,19 +215,27 @@ def lint(source: str, names: Names, *, expression: bool = False) -> list[Templat
     return issues
 
 
-def _check_attribute(node: nodes.Getattr | nodes.Getitem, attr: str, names: Names, line: int) -> list[TemplateIssue]:
+def _check_attribute(
+    node: nodes.Getattr | nodes.Getitem, attr: str, names: Names, line: int
+) -> list[TemplateIssue]:
     if attr.startswith("_"):
-        return [TemplateIssue("template-forbidden", f"Names starting with '_' are not allowed ('{attr}').", line)]
+        return [
+            TemplateIssue("template-forbidden", f"Names starting with '_' are not allowed ('{attr}').", line)
+        ]
     base = node.node
     if not isinstance(base, nodes.Name):
         return []
     table = {"facts": names.facts, "answers": names.answers, "practice": names.practice}.get(base.name)
     if table is None or attr in table:
         return []
-    what = {"facts": "fact", "answers": "answerable step in this flow", "practice": "practice setting"}[base.name]
+    what = {"facts": "fact", "answers": "answerable step in this flow", "practice": "practice setting"}[
+        base.name
+    ]
     return [
         TemplateIssue(
-            "undefined-name", f"'{base.name}.{attr}': there is no {what} called '{attr}'.{_suggest(attr, table)}", line
+            "undefined-name",
+            f"'{base.name}.{attr}': there is no {what} called '{attr}'.{_suggest(attr, table)}",
+            line,
         )
     ]
 

@@ -143,8 +143,10 @@ def _check_ids(flow: Flow, problems: Problems) -> None:
                 seen[option.value] = option
         if isinstance(step, Escalate) and not ID_RE.match(step.reason):
             problems.add(
-                "bad-id", f"Reason '{step.reason}' must be lower case letters, digits and _.",
-                step.marks.get("reason"), step=step.id,
+                "bad-id",
+                f"Reason '{step.reason}' must be lower case letters, digits and _.",
+                step.marks.get("reason"),
+                step=step.id,
             )
 
 
@@ -321,9 +323,7 @@ def _check_facts(flow: Flow, problems: Problems) -> None:
 def _check_sources(flow: Flow, problems: Problems) -> None:
     def check(url: str, mark: Mark | None, step: str | None) -> None:
         if not url.startswith("https://") or " " in url:
-            problems.add(
-                "bad-url", f"'{url}' must be a full https:// web address.", mark, step=step
-            )
+            problems.add("bad-url", f"'{url}' must be a full https:// web address.", mark, step=step)
 
     for url in flow.sources:
         check(url, flow.marks.get("sources"), None)
@@ -339,18 +339,29 @@ def _check_counts(flow: Flow, problems: Problems) -> None:
         problems.add("missing-key", "A flow needs at least one step.", flow.marks.get("steps", flow.mark))
     if not flow.sources:
         problems.add(
-            "no-sources", "A flow must list the public pages its facts come from in 'sources'.",
+            "no-sources",
+            "A flow must list the public pages its facts come from in 'sources'.",
             flow.marks.get("sources", flow.mark),
         )
     for step in flow.steps:
         if isinstance(step, Choice) and len(step.options) < 2:
-            problems.add("too-few-options", f"Choice '{step.id}' needs at least two options.", step.mark, step=step.id)
+            problems.add(
+                "too-few-options", f"Choice '{step.id}' needs at least two options.", step.mark, step=step.id
+            )
         elif isinstance(step, TextInput) and not step.options:
-            problems.add("too-few-options", f"Text step '{step.id}' needs at least one option.", step.mark,
-                         step=step.id)
+            problems.add(
+                "too-few-options",
+                f"Text step '{step.id}' needs at least one option.",
+                step.mark,
+                step=step.id,
+            )
         elif isinstance(step, Circumstances) and not step.facts:
-            problems.add("too-few-options", f"Step '{step.id}' must list the facts to ask about.", step.mark,
-                         step=step.id)
+            problems.add(
+                "too-few-options",
+                f"Step '{step.id}' must list the facts to ask about.",
+                step.mark,
+                step=step.id,
+            )
 
 
 def check_library(infos: Mapping[str, FlowInfo]) -> list[Problem]:

@@ -26,8 +26,15 @@ from dfhelper.engine import matching
 from dfhelper.engine.session import InvalidAnswer, Session, StepView
 from dfhelper.flowlang import markup
 
-COMMANDS = {"back": "back", "b": "back", "help": "help", "h": "help", "?": "help", "stuck": "stuck",
-            "restart": "restart"}
+COMMANDS = {
+    "back": "back",
+    "b": "back",
+    "help": "help",
+    "h": "help",
+    "?": "help",
+    "stuck": "stuck",
+    "restart": "restart",
+}
 HINT = "Type a number and press Enter. You can also type: back, help, stuck (ask for a person) or restart."
 
 
@@ -71,15 +78,19 @@ def step_record(view: StepView) -> dict[str, Any]:
         "step": view.step,
         "kind": view.kind,
         "text": _plain(view.text.text),
-        "options": [{"key": str(i), "value": o.value, "text": _plain(o.text.text)}
-                    for i, o in enumerate(view.options, 1)],
+        "options": [
+            {"key": str(i), "value": o.value, "text": _plain(o.text.text)}
+            for i, o in enumerate(view.options, 1)
+        ],
         "progress": {"position": view.progress.position, "estimate": view.progress.estimate},
     }
     if view.question is not None:
         record["question"] = _plain(view.question.text)
     if view.facts:
-        record["facts"] = [{"key": str(i), "fact": f.name, "text": _plain(f.text.text), "value": f.value}
-                           for i, f in enumerate(view.facts, 1)]
+        record["facts"] = [
+            {"key": str(i), "fact": f.name, "text": _plain(f.text.text), "value": f.value}
+            for i, f in enumerate(view.facts, 1)
+        ]
     if view.links:
         record["links"] = [{"url": link.url, "text": _plain(link.text.text)} for link in view.links]
     if view.notice is not None:
@@ -220,10 +231,19 @@ def walk(
                 redraw = False
             continue
         if command == "help":
-            out.line(_plain(view.help.text) if view.help else "There is no more help for this step. "
-                     "Type stuck to ask a member of staff.")
-            out.json({"event": "help", "flow": view.flow, "step": view.step,
-                      "text": _plain(view.help.text) if view.help else None})
+            out.line(
+                _plain(view.help.text)
+                if view.help
+                else "There is no more help for this step. Type stuck to ask a member of staff."
+            )
+            out.json(
+                {
+                    "event": "help",
+                    "flow": view.flow,
+                    "step": view.step,
+                    "text": _plain(view.help.text) if view.help else None,
+                }
+            )
             redraw = False
             continue
         if command == "stuck":
@@ -253,8 +273,11 @@ def walk(
             redraw = False
     outcome = session.outcome or {}
     result = WalkResult(
-        str(outcome.get("kind", "end")), str(outcome.get("flow")), str(outcome.get("step")),
-        outcome.get("reason"), steps=shown,
+        str(outcome.get("kind", "end")),
+        str(outcome.get("flow")),
+        str(outcome.get("step")),
+        outcome.get("reason"),
+        steps=shown,
     )
     _show_outcome(out, session, result)
     return result

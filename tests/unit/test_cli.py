@@ -32,7 +32,10 @@ def sample_config(tmp_path: Path) -> Path:
 
 
 def test_validate_reports_problems_with_positions_and_exits_1(tmp_path: Path) -> None:
-    write(tmp_path, flow_text("- id: a\n  kind: say\n  text: Hi.\n  next: nowhere\n- id: b\n  kind: end\n  text: B.\n"))
+    write(
+        tmp_path,
+        flow_text("- id: a\n  kind: say\n  text: Hi.\n  next: nowhere\n- id: b\n  kind: end\n  text: B.\n"),
+    )
     code, out, _ = run(["validate", str(tmp_path)])
     assert code == 1
     first = out.splitlines()[0]
@@ -42,7 +45,10 @@ def test_validate_reports_problems_with_positions_and_exits_1(tmp_path: Path) ->
 
 
 def test_validate_json_for_tools(tmp_path: Path) -> None:
-    write(tmp_path, flow_text("- id: a\n  kind: say\n  text: Hi.\n  next: nowhere\n- id: b\n  kind: end\n  text: B.\n"))
+    write(
+        tmp_path,
+        flow_text("- id: a\n  kind: say\n  text: Hi.\n  next: nowhere\n- id: b\n  kind: end\n  text: B.\n"),
+    )
     code, out, _ = run(["validate", "--format", "json", str(tmp_path)])
     report = json.loads(out)
     assert code == 1
@@ -72,25 +78,39 @@ def test_walk_jsonl_prints_each_step_and_how_it_ended(sample_config: Path) -> No
     records = [json.loads(line) for line in out.splitlines()]
     assert code == 0
     assert [r["step"] for r in records if r["event"] == "step"] == [
-        "intro", "about", "pick", "try_it", "what", "phone_only",
+        "intro",
+        "about",
+        "pick",
+        "try_it",
+        "what",
+        "phone_only",
     ]
     assert records[0]["options"] == [{"key": "1", "value": "continue", "text": "Continue"}]
     assert records[-1] == {"event": "end", "flow": "sample", "step": "done"}
 
 
 def test_walk_facts_from_the_command_line(sample_config: Path) -> None:
-    code, out, _ = run(["walk", "sample", "--format", "jsonl", "--fact", "has_smartphone"], stdin="1\n",
-                       config=sample_config)
+    code, out, _ = run(
+        ["walk", "sample", "--format", "jsonl", "--fact", "has_smartphone"], stdin="1\n", config=sample_config
+    )
     about = [json.loads(line) for line in out.splitlines()][1]
     assert code == 0
-    assert about["facts"][0] == {"key": "1", "fact": "has_smartphone", "text": "I have a smartphone", "value": True}
+    assert about["facts"][0] == {
+        "key": "1",
+        "fact": "has_smartphone",
+        "text": "I have a smartphone",
+        "value": True,
+    }
 
 
 def test_walk_escalate_is_the_last_record(sample_config: Path) -> None:
     code, out, _ = run(["walk", "sample", "--format", "jsonl"], stdin="1\n0\n2\n", config=sample_config)
     assert code == 0
     assert json.loads(out.splitlines()[-1]) == {
-        "event": "escalate", "flow": "sample", "step": "staff", "reason": "no_app",
+        "event": "escalate",
+        "flow": "sample",
+        "step": "staff",
+        "reason": "no_app",
     }
 
 
@@ -162,7 +182,11 @@ def test_python_m_dfhelper_runs_in_a_fresh_process(tmp_path: Path) -> None:
     env = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config"), "PATH": "/usr/bin:/bin"}
     result = subprocess.run(
         [sys.executable, "-m", "dfhelper", "validate", str(SAMPLE)],
-        capture_output=True, text=True, check=False, env=env, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr
     assert "1 flows fit to use" in result.stdout

@@ -19,8 +19,14 @@ from dfhelper.lineui.walk import walk
 
 LIBRARY = Library.load([resources.flows_dir()])
 FLOW_IDS = sorted(LIBRARY.infos)
-PRACTICE = {"name": "Demo Surgery", "phone": "01632 960000", "opening_hours": "Monday to Friday, 8am to 6:30pm",
-            "online_form_name": "online consultation form", "appointments_online": True, "website": ""}
+PRACTICE = {
+    "name": "Demo Surgery",
+    "phone": "01632 960000",
+    "opening_hours": "Monday to Friday, 8am to 6:30pm",
+    "online_form_name": "online consultation form",
+    "appointments_online": True,
+    "website": "",
+}
 MAX_STEPS = 500
 
 

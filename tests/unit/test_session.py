@@ -14,8 +14,14 @@ from dfhelper.engine.session import InvalidAnswer, Session
 from dfhelper.flowlang.library import Library
 from tests.helpers import flow_text, write
 
-PRACTICE = {"name": "Demo Surgery", "phone": "01632 960000", "online_form_name": "online form",
-            "opening_hours": "Monday to Friday", "appointments_online": True, "website": ""}
+PRACTICE = {
+    "name": "Demo Surgery",
+    "phone": "01632 960000",
+    "online_form_name": "online form",
+    "opening_hours": "Monday to Friday",
+    "appointments_online": True,
+    "website": "",
+}
 
 MAIN = flow_text(
     dedent("""\
@@ -326,7 +332,10 @@ def test_progress_counts_steps_taken_and_estimates_the_rest(library: Library) ->
 
 
 def test_a_broken_template_at_run_time_shows_the_text_with_a_gap_not_a_crash(tmp_path: Path) -> None:
-    write(tmp_path, flow_text(dedent("""\
+    write(
+        tmp_path,
+        flow_text(
+            dedent("""\
     - id: a
       kind: say
       text: "Your answer: {{ answers.a2 | int }} and {{ format_date('not a date') }}."
@@ -339,7 +348,9 @@ def test_a_broken_template_at_run_time_shows_the_text_with_a_gap_not_a_crash(tmp
     - id: done
       kind: end
       text: Done.
-    """)))
+    """)
+        ),
+    )
     lib = Library.load([tmp_path])
     assert lib.errors == []
     view = Session(lib, "t").view()

@@ -81,7 +81,9 @@ def test_norway_and_octal_and_sexagesimal_stay_text(tmp_path: Path) -> None:
 def test_aliases_are_rejected_before_they_are_walked(tmp_path: Path) -> None:
     bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n'
     for i in range(1, 9):
-        bomb += f"{chr(97 + i)}: &{chr(97 + i)} [*{chr(96 + i)},*{chr(96 + i)},*{chr(96 + i)},*{chr(96 + i)}]\n"
+        bomb += (
+            f"{chr(97 + i)}: &{chr(97 + i)} [*{chr(96 + i)},*{chr(96 + i)},*{chr(96 + i)},*{chr(96 + i)}]\n"
+        )
     started = time.perf_counter()
     flow, problems = load(tmp_path, bomb)
     assert time.perf_counter() - started < 5  # a generous bound: walking the bomb would never finish

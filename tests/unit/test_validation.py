@@ -83,19 +83,24 @@ def test_dead_end_at_the_last_step(tmp_path: Path) -> None:
 
 
 def test_conditional_last_step_is_a_dead_end(tmp_path: Path) -> None:
-    steps = dedent("""\
+    steps = (
+        dedent("""\
     - id: a
       kind: choice
       text: Which?
       options:
         - {value: one, text: One, next: done}
         - {value: two, text: Two, next: z}
-    """) + END + "- id: z\n  kind: end\n  text: Bye.\n  when: facts.has_smartphone\n"
+    """)
+        + END
+        + "- id: z\n  kind: end\n  text: Bye.\n  when: facts.has_smartphone\n"
+    )
     assert _problems(tmp_path, steps) == ["dead-end"]
 
 
 def test_loop_with_no_way_out(tmp_path: Path) -> None:
-    steps = dedent("""\
+    steps = (
+        dedent("""\
     - id: a
       kind: choice
       text: Which?
@@ -110,14 +115,17 @@ def test_loop_with_no_way_out(tmp_path: Path) -> None:
       kind: say
       text: C.
       next: b
-    """) + END
+    """)
+        + END
+    )
     _, problems = load(tmp_path, flow_text(steps))
     assert codes(problems) == ["no-way-out", "no-way-out"]
     assert {p.step for p in problems} == {"b", "c"}
 
 
 def test_loop_with_a_way_out_is_fine(tmp_path: Path) -> None:
-    steps = dedent("""\
+    steps = (
+        dedent("""\
     - id: try_it
       kind: check
       text: Try it.
@@ -127,17 +135,22 @@ def test_loop_with_a_way_out_is_fine(tmp_path: Path) -> None:
       kind: say
       text: Fix it.
       next: try_it
-    """) + END
+    """)
+        + END
+    )
     assert _problems(tmp_path, steps) == []
 
 
 def test_undefined_names_in_templates_and_conditions(tmp_path: Path) -> None:
-    steps = dedent("""\
+    steps = (
+        dedent("""\
     - id: a
       kind: say
       text: Hello {{ patient_nmae }} at {{ practice.nmae }}.
       when: facts.has_phto_id or answers.nowhere == 'x'
-    """) + END
+    """)
+        + END
+    )
     _, problems = load(tmp_path, flow_text(steps))
     messages = " ".join(p.message for p in problems)
     assert codes(problems).count("undefined-name") == 4
@@ -172,8 +185,18 @@ def test_sandbox_escapes_are_rejected_at_load_time(tmp_path: Path, template: str
     assert all(p.step == "a" for p in problems)
 
 
-@pytest.mark.parametrize("text", ["[@click=app.quit]Tap[/]", "[link=https://evil.example]NHS[/link]", "[b]open",
-                                  "closed[/b]", "[/]", "a lone [ bracket", "[red]x[/red]"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[@click=app.quit]Tap[/]",
+        "[link=https://evil.example]NHS[/link]",
+        "[b]open",
+        "closed[/b]",
+        "[/]",
+        "a lone [ bracket",
+        "[red]x[/red]",
+    ],
+)
 def test_disallowed_markup_is_rejected(tmp_path: Path, text: str) -> None:
     steps = f"- id: a\n  kind: say\n  text: '{text}'\n" + END
     assert "markup" in _problems(tmp_path, steps)
@@ -202,7 +225,8 @@ def test_past_review_date_is_a_warning(tmp_path: Path) -> None:
 
 
 def test_unknown_facts_in_suits_sets_and_circumstances(tmp_path: Path) -> None:
-    steps = dedent("""\
+    steps = (
+        dedent("""\
     - id: a
       kind: circumstances
       text: Tick.
@@ -213,18 +237,24 @@ def test_unknown_facts_in_suits_sets_and_circumstances(tmp_path: Path) -> None:
       options:
         - {value: one, text: One, sets: ["not has_id"]}
         - {value: two, text: Two}
-    """) + END
+    """)
+        + END
+    )
     found = _problems(tmp_path, steps, extra='suits: ["not homeless"]\n')
     assert found == ["unknown-fact", "unknown-fact", "unknown-fact"]
 
 
 def test_sources_and_links_must_be_https(tmp_path: Path) -> None:
-    steps = "- id: a\n  kind: say\n  text: Hi.\n  sources: ['http://nhs.uk']\n  links: [{url: 'javascript:x', text: X}]\n"
+    steps = (
+        "- id: a\n  kind: say\n  text: Hi.\n  sources: ['http://nhs.uk']\n"
+        "  links: [{url: 'javascript:x', text: X}]\n"
+    )
     assert _problems(tmp_path, steps + END) == ["bad-url", "bad-url"]
 
 
 def test_duplicate_step_ids_and_values(tmp_path: Path) -> None:
-    steps = dedent("""\
+    steps = (
+        dedent("""\
     - id: a
       kind: choice
       text: Which?
@@ -234,7 +264,9 @@ def test_duplicate_step_ids_and_values(tmp_path: Path) -> None:
     - id: a
       kind: say
       text: Again.
-    """) + END
+    """)
+        + END
+    )
     assert set(_problems(tmp_path, steps)) >= {"duplicate-step", "duplicate-value"}
 
 
@@ -249,8 +281,9 @@ def test_flow_id_must_match_file_name(tmp_path: Path) -> None:
 
 
 def test_calls_and_requires_must_name_flows(tmp_path: Path) -> None:
-    caller = flow_text("- id: c\n  kind: call\n  flow: nhs-logn\n" + END, flow_id="caller",
-                       extra="requires: [missing]\n")
+    caller = flow_text(
+        "- id: c\n  kind: call\n  flow: nhs-logn\n" + END, flow_id="caller", extra="requires: [missing]\n"
+    )
     write(tmp_path, caller, "caller")
     write(tmp_path, flow_text(END, flow_id="nhs-login"), "nhs-login")
     lib = Library.load([tmp_path])
@@ -279,7 +312,11 @@ def test_two_files_with_one_flow_id(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("field", "source"),
-    [("when", "not facts.has_phto_id"), ("when", "answers.nowhere == 'x'"), ("text", "Hi {{ practice.nmae }}.")],
+    [
+        ("when", "not facts.has_phto_id"),
+        ("when", "answers.nowhere == 'x'"),
+        ("text", "Hi {{ practice.nmae }}."),
+    ],
 )
 def test_simple_templates_and_conditions_are_checked_too(tmp_path: Path, field: str, source: str) -> None:
     steps = f'- id: a\n  kind: say\n  text: Hello.\n  {field}: "{source}"\n' + END
