@@ -64,6 +64,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("flow", help="the flow id")
     p.add_argument("--format", choices=["mermaid", "dot"], default="mermaid")
 
+    sub.add_parser("pin", help="hash a staff PIN for the configuration (reads the PIN without showing it)")
+
     p = sub.add_parser("init", help="write a commented example practice configuration")
     p.add_argument("path", nargs="?", type=Path, help="where to write it (default: your config folder)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
@@ -205,6 +207,22 @@ def cmd_init(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err:
     return EXIT_OK
 
 
+def cmd_pin(stdin: TextIO, out: TextIO, err: TextIO) -> int:
+    """``dfhelper pin``: read a PIN (hidden when typed at a terminal) and print its hash."""
+    import getpass
+
+    from dfhelper.pin import hash_pin
+
+    pin = getpass.getpass("Staff PIN (4 to 12 digits): ") if stdin.isatty() else stdin.readline().strip()
+    try:
+        hashed = hash_pin(pin)
+    except ValueError as e:
+        err.write(f"dfhelper: {e}\n")
+        return EXIT_USAGE
+    out.write(f'Put this line in the [kiosk] table of your configuration:\nstaff_pin_hash = "{hashed}"\n')
+    return EXIT_OK
+
+
 def main(
     argv: Sequence[str] | None = None,
     *,
@@ -228,6 +246,8 @@ def main(
         return cmd_schema(out)
     if args.command == "init":
         return cmd_init(args, env, out, err)
+    if args.command == "pin":
+        return cmd_pin(stdin, out, err)
     config = _load_config(args, env, err)
     if config is None:
         return EXIT_USAGE

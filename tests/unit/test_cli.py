@@ -73,7 +73,7 @@ def test_walk_text_mode_numbers_answers_and_stops_cleanly_at_end_of_input(sample
 
 
 def test_walk_jsonl_prints_each_step_and_how_it_ended(sample_config: Path) -> None:
-    answers = "1\n1\n1\n1\ntablets\n1\n"
+    answers = "1\n0\n1\n1\ntablets\n1\n"
     code, out, _ = run(["walk", "sample", "--format", "jsonl"], stdin=answers, config=sample_config)
     records = [json.loads(line) for line in out.splitlines()]
     assert code == 0
@@ -190,3 +190,19 @@ def test_python_m_dfhelper_runs_in_a_fresh_process(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "1 flows fit to use" in result.stdout
+
+
+def test_pin_command_prints_a_hash_that_verifies() -> None:
+    from dfhelper.pin import verify_pin
+
+    code, out, _ = run(["pin"], stdin="97531\n")
+    assert code == 0
+    stored = out.split('staff_pin_hash = "')[1].split('"')[0]
+    assert verify_pin("97531", stored)
+    assert "97531" not in out
+
+
+def test_pin_command_refuses_a_short_pin() -> None:
+    code, _, err = run(["pin"], stdin="12\n")
+    assert code == 2
+    assert "4 to 12 digits" in err
