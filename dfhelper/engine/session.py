@@ -596,6 +596,8 @@ class Session:
         if isinstance(step, Say | End):
             return (OptionView("continue", self._ui(t.CONTINUE)),) if not self.finished else ()
         if isinstance(step, Check):
+            if step.question:  # the flow asks its own yes/no question
+                return (OptionView("yes", self._ui(t.YES)), OptionView("no", self._ui(t.NO)))
             return (
                 OptionView("yes", self._ui(t.YES_IT_WORKED)),
                 OptionView("no", self._ui(t.NO_IT_DID_NOT)),
