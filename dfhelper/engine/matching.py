@@ -6,6 +6,13 @@ and NFD forms of the same word score 67 instead of 100. So text is normalised
 here, once, our way: control and bidi-override characters removed, NFC,
 case-folded, spaces collapsed, combining marks kept.
 
+Scoring asks how much of an answer's phrase is found in what was typed, word
+by word, each word typo-tolerant and weighted by its length. rapidfuzz's
+``WRatio`` is not used here: it lets filler words decide ("they wanted my
+pasport" scored 85.5 against "they asked about my immigration status" and 84
+against "passport"). A short reply ("bok") may also be a fragment of an
+answer's wording, so it is scored that way too, a little lower.
+
 A match is accepted only above a high score; a middling one is confirmed with
 the patient ("Did you mean ...?"); below that, nothing is guessed.
 """
@@ -61,15 +68,47 @@ class Candidate:
     phrase: str
 
 
+SHORT_REPLY_WORDS = 3
+"""Replies of up to this many words are also scored as fragments of an answer's wording."""
+
+FRAGMENT_WEIGHT = 0.95
+"""A fragment is a little less sure than a whole phrase found."""
+
+
+def _coverage(needles: Sequence[str], hay: Sequence[str]) -> float:
+    """How much of ``needles`` (words) is found in ``hay`` (words), 0–100, weighted by word length."""
+    total = sum(len(word) for word in needles)
+    if not total or not hay:
+        return 0.0
+    found = 0.0
+    for word in needles:
+        hit = process.extractOne(word, hay, scorer=fuzz.ratio, processor=None)
+        found += (hit[1] if hit else 0.0) * len(word)
+    return found / total
+
+
+def similarity(query: str, phrase: str) -> float:
+    """How well normalised ``query`` matches normalised ``phrase``, 0–100."""
+    typed, wanted = query.split(), phrase.split()
+    score = _coverage(wanted, typed)
+    if len(typed) <= SHORT_REPLY_WORDS:
+        informative = [w for w in typed if len(w) >= 3]
+        if informative:
+            score = max(score, FRAGMENT_WEIGHT * _coverage(informative, wanted))
+    return score
+
+
 def best(query: str, candidates: Sequence[Candidate], *, accept: float, confirm: float) -> Match:
     """The best answer for ``query``: accepted at ``accept`` or more, to confirm at ``confirm`` or more."""
-    needle = normalise(query)
-    if not needle or not candidates:
+    typed = normalise(query)
+    if not typed or not candidates:
         return Match(MatchKind.NONE, None, 0.0)
-    choices = [normalise(c.phrase) for c in candidates]
-    found = process.extractOne(needle, choices, scorer=fuzz.WRatio, processor=None, score_cutoff=confirm)
-    if found is None:
-        return Match(MatchKind.NONE, None, 0.0)
-    _, score, index = found
-    kind = MatchKind.ACCEPTED if score >= accept else MatchKind.CONFIRM
-    return Match(kind, candidates[index].value, float(score))
+    top_score, top_value = 0.0, None
+    for candidate in candidates:
+        score = similarity(typed, normalise(candidate.phrase))
+        if score > top_score:
+            top_score, top_value = score, candidate.value
+    if top_value is None or top_score < confirm:
+        return Match(MatchKind.NONE, None, top_score)
+    kind = MatchKind.ACCEPTED if top_score >= accept else MatchKind.CONFIRM
+    return Match(kind, top_value, top_score)
