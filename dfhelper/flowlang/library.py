@@ -25,9 +25,8 @@ import pickle
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from dfhelper import __version__
 from dfhelper.flowlang import build, strictyaml, validate
@@ -42,9 +41,8 @@ CACHE_FORMAT = f"dfhelper-{__version__}-cache-1"
 FLOW_SUFFIXES = (".yaml", ".yml")
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    """What the cache remembers about one flow file."""
+class _Entry(NamedTuple):
+    """What the cache remembers about one flow file (a tuple: it unpickles fast)."""
 
     signature: tuple[int, int]
     info: FlowInfo | None
@@ -57,13 +55,16 @@ class FlowNotFound(KeyError):
 
 
 def flow_files(paths: Iterable[Path]) -> list[Path]:
-    """The flow files named by ``paths``: files as given, folders' ``*.yaml`` sorted."""
+    """The flow files named by ``paths``: files as given, folders' ``*.yaml`` sorted, all absolute."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.iterdir() if p.suffix in FLOW_SUFFIXES and p.is_file()))
+            folder = path.resolve()
+            with os.scandir(folder) as entries:
+                names = sorted(e.name for e in entries if e.name.endswith(FLOW_SUFFIXES) and e.is_file())
+            found.extend(folder / name for name in names)
         else:
-            found.append(path)
+            found.append(path.resolve())
     return found
 
 
@@ -86,9 +87,9 @@ def load_file(path: Path, *, display: str | None = None) -> tuple[Flow | None, l
     return (None if problems.has_errors else flow), problems.items
 
 
-def _signature(path: Path) -> tuple[int, int] | None:
+def _signature(path: str) -> tuple[int, int] | None:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return None
     return (st.st_mtime_ns, st.st_size)
@@ -226,8 +227,8 @@ class Library:
         fresh: dict[str, Flow] = {}
         changed = False
         for path in flow_files(paths):
-            key = str(path.resolve())
-            signature = _signature(path)
+            key = str(path)
+            signature = _signature(key)
             entry = old.get(key)
             if entry is None or signature is None or entry.signature != signature:
                 flow, found = load_file(path)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from dfhelper.problems import Mark
 
@@ -298,9 +298,12 @@ class Flow:
         return target if target is not None else self.following(step_id)
 
 
-@dataclass(frozen=True, slots=True)
-class FlowInfo:
-    """What the library keeps in memory for every flow: enough to list and search it."""
+class FlowInfo(NamedTuple):
+    """What the library keeps in memory for every flow: enough to list and search it.
+
+    A named tuple, not a dataclass: a warm start unpickles one per flow, and tuples
+    unpickle in C.
+    """
 
     id: str
     title: str

@@ -22,8 +22,6 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from babel import dates as babel_dates
-from babel import numbers as babel_numbers
 from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -255,6 +253,8 @@ def compile_condition(source: str) -> Callable[..., Any]:
 
 def make_helpers(locale: str) -> dict[str, Callable[..., str]]:
     """Babel formatting helpers bound to ``locale``, for templates."""
+    from babel import dates as babel_dates  # imported when first needed: it is slow to import
+    from babel import numbers as babel_numbers
 
     def format_date(value: dt.date | str, format: str = "long") -> str:
         day = dt.date.fromisoformat(value) if isinstance(value, str) else value
