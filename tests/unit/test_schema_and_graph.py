@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from dfhelper.flowlang import graph
+import jsonschema
+from yaml.nodes import MappingNode, Node, SequenceNode
+
+from dfhelper.flowlang import graph, strictyaml
 from dfhelper.flowlang.library import Library
 from dfhelper.flowlang.model import STEP_KINDS
 from dfhelper.flowlang.schema import flow_schema
+from dfhelper.problems import Problems
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "tests" / "data" / "flows"
@@ -48,3 +52,40 @@ def test_dot_graph_is_a_digraph_with_edges() -> None:
     assert text.startswith('digraph "sample" {')
     assert '"pick" -> "staff" [label="no_app"];' in text
     assert text.rstrip().endswith("}")
+
+
+def _plain(node: Node) -> object:
+    """A strictly read YAML node as plain data: every scalar is text, as the loader sees it."""
+    if isinstance(node, MappingNode):
+        return {k.value: _plain(v) for k, v in node.value}
+    if isinstance(node, SequenceNode):
+        return [_plain(v) for v in node.value]
+    return node.value
+
+
+def test_every_shipped_flow_and_the_sample_pass_the_schema() -> None:
+    validator = jsonschema.Draft202012Validator(flow_schema())
+    paths = [*sorted((ROOT / "flows").glob("*.yaml")), SAMPLE / "sample.yaml"]
+    assert len(paths) >= 3
+    for path in paths:
+        document = strictyaml.read(path.read_bytes(), Problems(str(path)))
+        assert document.root is not None
+        errors = [e.message for e in validator.iter_errors(_plain(document.root))]
+        assert errors == [], path
+
+
+def test_the_schema_rejects_what_the_loader_rejects() -> None:
+    validator = jsonschema.Draft202012Validator(flow_schema())
+    flow = {
+        "id": "x",
+        "title": "T",
+        "summary": "S",
+        "review_by": "2099-01-01",
+        "sources": ["https://a.b/"],
+        "steps": [{"id": "a", "kind": "check", "text": "Try."}],
+    }
+    assert not validator.is_valid(flow)  # a check needs `no`
+    flow["steps"] = [{"id": "a", "kind": "say", "text": "Hi.", "nxt": "b"}]
+    assert not validator.is_valid(flow)  # unknown key
+    flow["steps"] = [{"id": "a", "kind": "say", "text": "Hi."}]
+    assert validator.is_valid(flow)
