@@ -567,6 +567,7 @@ class Session:
         """The patient asked for a person: end the session as escalated."""
         if self.finished:
             return
+        self.history.append(self._snapshot())  # so `back` returns to where they asked
         self._signal(Stuck.ASKED_FOR_HELP, self.flow_id, self.step_id)
         self._escalate(self.flow_id, self.step_id, reason)
 

@@ -289,6 +289,15 @@ def test_request_help_escalates_from_anywhere(library: Library) -> None:
     assert kinds[-2:] == [EventKind.STUCK, EventKind.ESCALATED]
 
 
+def test_back_after_asking_for_help_returns_to_the_same_step(library: Library) -> None:
+    s = start(library)
+    s.answer()
+    s.request_help()
+    assert s.back()
+    assert not s.finished
+    assert s.step_id == "about"
+
+
 def test_invalid_answers_are_refused(library: Library) -> None:
     s = start(library)
     with pytest.raises(InvalidAnswer):
