@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from dfhelper.config import EngineConfig
 from dfhelper.engine import matching
 from dfhelper.engine import text as t
 from dfhelper.engine.events import Event, EventKind, Stuck
@@ -68,16 +69,6 @@ class Thresholds(Protocol):
     def text_accept_score(self) -> float: ...
     @property
     def text_confirm_score(self) -> float: ...
-
-
-@dataclass(frozen=True, slots=True)
-class DefaultThresholds:
-    """The engine's defaults, for tests and tools run without a configuration."""
-
-    check_failures_before_stuck: int = 2
-    revisits_before_stuck: int = 3
-    text_accept_score: float = 85.0
-    text_confirm_score: float = 60.0
 
 
 class InvalidAnswer(ValueError):
@@ -177,7 +168,7 @@ class Session:
         self.library = library
         self.root = flow_id
         self.practice = dict(practice or {})
-        self.settings: Thresholds = settings or DefaultThresholds()
+        self.settings: Thresholds = settings or EngineConfig()
         self.translator: Translator = translator or EnglishTranslator()
         self.events: list[Event] = []
         """Events not yet taken by `drain_events`."""

@@ -117,10 +117,12 @@ class _Cache:
             return None
         return cls(root)
 
-    def read_index(self) -> dict[str, _Entry]:
+    @staticmethod
+    def _read(path: Path) -> object:
+        """The pickled object at ``path``, or None if it is missing or unreadable."""
         try:
-            with self.index_path.open("rb") as fh:
-                data = pickle.load(fh)
+            with path.open("rb") as fh:
+                return pickle.load(fh)
         except (
             OSError,
             EOFError,
@@ -130,7 +132,10 @@ class _Cache:
             TypeError,
             ValueError,
         ):
-            return {}
+            return None
+
+    def read_index(self) -> dict[str, _Entry]:
+        data = self._read(self.index_path)
         if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT:
             return {}
         entries = data.get("entries")
@@ -147,19 +152,7 @@ class _Cache:
         return name if self._write(self.flows_dir / name, (CACHE_FORMAT, flow)) else None
 
     def read_flow(self, name: str) -> Flow | None:
-        try:
-            with (self.flows_dir / name).open("rb") as fh:
-                data = pickle.load(fh)
-        except (
-            OSError,
-            EOFError,
-            pickle.UnpicklingError,
-            AttributeError,
-            ImportError,
-            TypeError,
-            ValueError,
-        ):
-            return None
+        data = self._read(self.flows_dir / name)
         if (
             isinstance(data, tuple)
             and len(data) == 2
