@@ -21,7 +21,6 @@ from dfhelper.flowlang.model import (
     Check,
     Choice,
     Circumstances,
-    End,
     Escalate,
     Flow,
     FlowInfo,
@@ -30,6 +29,7 @@ from dfhelper.flowlang.model import (
     Step,
     TextInput,
 )
+from dfhelper.flowlang.texts import flow_texts
 from dfhelper.problems import Mark, Problem, Problems, Severity
 
 MAX_SENTENCE_WORDS = 20
@@ -44,27 +44,6 @@ WORD = re.compile(r"\{\{.*?\}\}|[^\s{}]+")
 def answerable(flow: Flow) -> frozenset[str]:
     """Steps whose answer a condition may read as ``answers.<id>``."""
     return frozenset(s.id for s in flow.steps if isinstance(s, Choice | TextInput | Check))
-
-
-def translated_texts(flow: Flow) -> Iterator[tuple[Step | None, str, str, Mark | None]]:
-    """Every piece of text shown to a patient: (step, field, text, where)."""
-    yield None, "title", flow.title, flow.marks.get("title")
-    yield None, "summary", flow.summary, flow.marks.get("summary")
-    for step in flow.steps:
-        if step.text:
-            yield step, "text", step.text, step.marks.get("text")
-        if step.help:
-            yield step, "help", step.help, step.marks.get("help")
-        if isinstance(step, Check) and step.question:
-            yield step, "question", step.question, step.marks.get("question")
-        if isinstance(step, Choice | TextInput):
-            for option in step.options:
-                yield step, f"option.{option.value}", option.text, option.marks.get("text", option.mark)
-        for link in step.links:
-            yield step, "link", link.text, link.mark
-        if isinstance(step, End):
-            for i, item in enumerate(step.what_next):
-                yield step, f"what_next.{i}", item, step.marks.get("what_next")
 
 
 def long_sentences(text: str) -> list[int]:
@@ -267,13 +246,15 @@ def _reach(start: str, edges: Mapping[str, Iterable[str]]) -> set[str]:
 
 def _check_texts(flow: Flow, problems: Problems) -> None:
     names = templates.Names(facts=FACT_NAMES, answers=answerable(flow))
-    for step, key, text, mark in translated_texts(flow):
-        step_id = step.id if step else None
+    for item in flow_texts(flow):
+        step_id, key, text, mark = item.step, item.field, item.text, item.mark
         for issue in markup.check(text):
             problems.add("markup", issue.message, mark, step=step_id)
         if templates.has_template(text):
             for t in templates.lint(text, names):
                 problems.add(t.code, t.message, _text_line(mark, t.line), step=step_id)
+        if not item.sentences:
+            continue
         for words in long_sentences(text):
             problems.warn(
                 "long-sentence",
