@@ -64,6 +64,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("flow", help="the flow id")
     p.add_argument("--format", choices=["mermaid", "dot"], default="mermaid")
 
+    p = sub.add_parser("i18n", help="translation catalogs: extract, init, update, compile, stats")
+    p.add_argument("action", choices=["extract", "init", "update", "compile", "stats"])
+    p.add_argument("lang", nargs="?", help="with init: the new language's locale code, e.g. pl or pa_Arab")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+
     sub.add_parser("pin", help="hash a staff PIN for the configuration (reads the PIN without showing it)")
 
     p = sub.add_parser("init", help="write a commented example practice configuration")
@@ -157,11 +162,18 @@ def _library_with(config: Config, flow_id: str, err: TextIO) -> Library | None:
 def cmd_walk(args: argparse.Namespace, config: Config, stdin: TextIO, out: TextIO, err: TextIO) -> int:
     """``dfhelper walk``: a flow, line by line."""
     from dfhelper.engine.session import Session
+    from dfhelper.i18n.catalogs import CatalogTranslator, available_locales, negotiate
     from dfhelper.lineui.walk import walk
 
+    translator = None
     if args.lang != "en":
-        err.write(f"dfhelper: the language '{args.lang}' is not available yet. Available: en.\n")
-        return EXIT_USAGE
+        available = available_locales(locales_dir(config))
+        if negotiate(args.lang, available) is None:
+            err.write(
+                f"dfhelper: there is no catalog for '{args.lang}'. Available: en, {', '.join(available)}.\n"
+            )
+            return EXIT_USAGE
+        translator = CatalogTranslator(args.lang, locales_dir(config))
     facts = _facts(args.fact, err)
     if facts is None:
         return EXIT_USAGE
@@ -169,7 +181,12 @@ def cmd_walk(args: argparse.Namespace, config: Config, stdin: TextIO, out: TextI
     if library is None:
         return EXIT_USAGE
     session = Session(
-        library, args.flow, facts=facts, practice=practice_context(config), settings=config.engine
+        library,
+        args.flow,
+        facts=facts,
+        practice=practice_context(config),
+        settings=config.engine,
+        translator=translator,
     )
     rng = random.Random(args.seed) if args.random else None
     result = walk(session, stdin, out, fmt=args.format, rng=rng, max_steps=config.engine.max_steps)
@@ -204,6 +221,64 @@ def cmd_init(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(example_config_text(), encoding="utf-8")
     out.write(f"Wrote {target}. Edit it, then check it with: dfhelper --config {target} validate\n")
+    return EXIT_OK
+
+
+def locales_dir(config: Config) -> Path:
+    """The translations folder: configured, else the bundled one."""
+    return config.paths.locales or resources.locales_dir()
+
+
+def cmd_i18n(args: argparse.Namespace, config: Config, out: TextIO, err: TextIO) -> int:
+    """``dfhelper i18n``: Babel's catalog work with the project's settings."""
+    from dfhelper.i18n import tools
+    from dfhelper.i18n.catalogs import DOMAIN
+
+    locales = locales_dir(config)
+    template = locales / f"{DOMAIN}.pot"
+    if args.action == "extract":
+        sources = [(folder, "**.yaml") for folder in flow_paths(config) if folder.is_dir()]
+        sources.append((Path(__file__).resolve().parent, "**.py"))
+        broken = load_library(config).errors
+        if broken:
+            err.write("These flows have errors, so their text was not extracted (fix them first):\n")
+            _print_problems(broken, err)
+        catalog = tools.extract(sources, template)
+        out.write(f"Wrote {template}: {len(catalog)} messages.\n")
+    elif args.action == "init":
+        if not args.lang:
+            err.write("dfhelper: say which language, e.g. dfhelper i18n init pl\n")
+            return EXIT_USAGE
+        try:
+            path = tools.init(locales, template, args.lang)
+        except FileExistsError as e:
+            err.write(f"dfhelper: {e} already exists; use: dfhelper i18n update\n")
+            return EXIT_USAGE
+        out.write(f"Wrote {path} (marked as a draft needing review).\n")
+    elif args.action == "update":
+        for path in tools.update(locales, template):
+            out.write(f"Updated {path}\n")
+    elif args.action == "compile":
+        for path in tools.compile_all(locales):
+            out.write(f"Compiled {path}\n")
+    else:
+        rows = tools.stats(locales)
+        if args.format == "json":
+            out.write(
+                json.dumps([{**asdict(r), "coverage": round(r.coverage, 4)} for r in rows], indent=2) + "\n"
+            )
+        else:
+            out.write(
+                f"{'language':<10} {'translated':>10} {'fuzzy':>6} {'missing':>8} {'coverage':>9}  "
+                "safety    review\n"
+            )
+            for r in rows:
+                safety = "complete" if r.safety_complete else "MISSING"
+                review = "reviewed" if r.reviewed else "draft: needs review"
+                out.write(
+                    f"{r.lang:<10} {r.translated:>10} {r.fuzzy:>6} {r.missing:>8} {r.coverage:>8.0%}  "
+                    f"{safety:<9} {review}\n"
+                )
     return EXIT_OK
 
 
@@ -257,6 +332,8 @@ def main(
         return cmd_walk(args, config, stdin, out, err)
     if args.command == "graph":
         return cmd_graph(args, config, out, err)
+    if args.command == "i18n":
+        return cmd_i18n(args, config, out, err)
     parser.error(f"unknown command {args.command}")  # pragma: no cover - argparse rejects it first
     return EXIT_USAGE  # pragma: no cover
 

@@ -70,6 +70,11 @@ def N_(english: str) -> str:
     return english
 
 
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a sentence with singular and plural forms for extraction (``{n}`` is the number)."""
+    return singular, plural
+
+
 CONTINUE = N_("Continue")
 YES = N_("Yes")
 NO = N_("No")
@@ -80,4 +85,18 @@ REQUIRES = N_("Before this, you need to do this first: {title}. Have you done it
 REQUIRES_YES = N_("Yes, I have done it")
 REQUIRES_NO = N_("No, help me do it now")
 CONFIRM = N_("Did you mean: {option}?")
+STEPS_LEFT, STEPS_LEFT_PLURAL = N_plural("About {n} step to go", "About {n} steps to go")
 NO_MATCH = N_("Sorry, I did not understand. Please try other words, or choose 'I'm stuck - get help'.")
+
+# Safety messages: a language is offered only when every one of these is translated and current.
+NOT_FOR_EMERGENCIES = N_("Very unwell? Tell reception now or call 999.")
+EMERGENCY = N_(
+    "This helper is not for emergencies. If you or someone else is seriously ill or injured "
+    "and life is at risk, call 999 now."
+)
+URGENT = N_("If you need medical help fast but it is not an emergency, call 111 or go to 111.nhs.uk.")
+MENTAL_HEALTH = N_("For urgent mental health help, call 111 and choose the mental health option.")
+TELL_RECEPTION = N_("If you are worried, tell someone at reception now.")
+
+SAFETY_MESSAGES = frozenset({NOT_FOR_EMERGENCIES, EMERGENCY, URGENT, MENTAL_HEALTH, TELL_RECEPTION})
+"""The sentences that must be complete in every language offered (domain notes §5, for CSO sign-off)."""

@@ -265,7 +265,7 @@ def make_helpers(locale: str) -> dict[str, Callable[..., str]]:
         return str(babel_dates.format_time(moment, format=format, locale=locale))
 
     def format_number(value: float | int) -> str:
-        return str(babel_numbers.format_decimal(value, locale=locale))
+        return str(babel_numbers.format_decimal(value, locale=locale, numbering_system="default"))
 
     return {"format_date": format_date, "format_time": format_time, "format_number": format_number}
 
