@@ -20,6 +20,7 @@ from typing import Any, TextIO
 
 from dfhelper import __version__, resources
 from dfhelper.config import Config, ConfigError, default_config_path, example_config_text, load_config
+from dfhelper.engine.text import Translator
 from dfhelper.flowlang.facts import FACT_NAMES
 from dfhelper.flowlang.library import Library
 from dfhelper.problems import Problem
@@ -63,6 +64,12 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("graph", help="draw a flow as a diagram")
     p.add_argument("flow", help="the flow id")
     p.add_argument("--format", choices=["mermaid", "dot"], default="mermaid")
+
+    p = sub.add_parser("search", help="which flows a phrase finds, with scores (to check keywords)")
+    p.add_argument("text", help="what a patient might type")
+    p.add_argument("--lang", default="en", help="the patient's language (default: en)")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--limit", type=int, default=5)
 
     p = sub.add_parser("i18n", help="translation catalogs: extract, init, update, compile, stats")
     p.add_argument("action", choices=["extract", "init", "update", "compile", "stats"])
@@ -159,21 +166,45 @@ def _library_with(config: Config, flow_id: str, err: TextIO) -> Library | None:
     return library
 
 
+def _translator(lang: str, config: Config, err: TextIO) -> tuple[bool, Translator | None]:
+    """(ok, translator) for ``lang``; English needs none. Says so when no catalog serves it."""
+    from dfhelper.i18n.catalogs import CatalogTranslator, available_locales, negotiate
+
+    if lang == "en":
+        return True, None
+    available = available_locales(locales_dir(config))
+    if negotiate(lang, available) is None:
+        err.write(f"dfhelper: there is no catalog for '{lang}'. Available: en, {', '.join(available)}.\n")
+        return False, None
+    return True, CatalogTranslator(lang, locales_dir(config))
+
+
+def cmd_search(args: argparse.Namespace, config: Config, out: TextIO, err: TextIO) -> int:
+    """``dfhelper search``: the flows a phrase finds, with scores."""
+    from dfhelper.engine.search import SearchIndex
+
+    ok, translator = _translator(args.lang, config, err)
+    if not ok:
+        return EXIT_USAGE
+    hits = SearchIndex.for_library(load_library(config), translator).search(args.text, limit=args.limit)
+    if args.format == "json":
+        out.write(json.dumps([asdict(h) for h in hits], ensure_ascii=False, indent=2) + "\n")
+    elif not hits:
+        out.write("No flow found. At the kiosk this offers help from staff.\n")
+    else:
+        for hit in hits:
+            out.write(f"{hit.score:5.1f}  {hit.flow}  (matched {hit.phrase!r}, {hit.lang})\n")
+    return EXIT_OK
+
+
 def cmd_walk(args: argparse.Namespace, config: Config, stdin: TextIO, out: TextIO, err: TextIO) -> int:
     """``dfhelper walk``: a flow, line by line."""
     from dfhelper.engine.session import Session
-    from dfhelper.i18n.catalogs import CatalogTranslator, available_locales, negotiate
     from dfhelper.lineui.walk import walk
 
-    translator = None
-    if args.lang != "en":
-        available = available_locales(locales_dir(config))
-        if negotiate(args.lang, available) is None:
-            err.write(
-                f"dfhelper: there is no catalog for '{args.lang}'. Available: en, {', '.join(available)}.\n"
-            )
-            return EXIT_USAGE
-        translator = CatalogTranslator(args.lang, locales_dir(config))
+    ok, translator = _translator(args.lang, config, err)
+    if not ok:
+        return EXIT_USAGE
     facts = _facts(args.fact, err)
     if facts is None:
         return EXIT_USAGE
@@ -332,6 +363,8 @@ def main(
         return cmd_walk(args, config, stdin, out, err)
     if args.command == "graph":
         return cmd_graph(args, config, out, err)
+    if args.command == "search":
+        return cmd_search(args, config, out, err)
     if args.command == "i18n":
         return cmd_i18n(args, config, out, err)
     parser.error(f"unknown command {args.command}")  # pragma: no cover - argparse rejects it first
