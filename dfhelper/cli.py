@@ -16,14 +16,16 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from dfhelper import __version__, resources
 from dfhelper.config import Config, ConfigError, default_config_path, example_config_text, load_config
-from dfhelper.engine.text import Translator
 from dfhelper.flowlang.facts import FACT_NAMES
-from dfhelper.flowlang.library import Library
-from dfhelper.problems import Problem
+
+if TYPE_CHECKING:  # imported where used: `dfhelper kiosk` must start fast
+    from dfhelper.engine.text import Translator
+    from dfhelper.flowlang.library import Library
+    from dfhelper.problems import Problem
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -76,6 +78,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("lang", nargs="?", help="with init: the new language's locale code, e.g. pl or pa_Arab")
     p.add_argument("--format", choices=["text", "json"], default="text")
 
+    p = sub.add_parser("kiosk", help="the waiting-room kiosk (what plain `dfhelper` runs)")
+    p.add_argument(
+        "--supervise", action="store_true", help="start it again if it ever stops (until staff close it)"
+    )
+
     sub.add_parser("pin", help="hash a staff PIN for the configuration (reads the PIN without showing it)")
 
     p = sub.add_parser("init", help="write a commented example practice configuration")
@@ -100,6 +107,8 @@ def flow_paths(config: Config) -> list[Path]:
 
 def load_library(config: Config) -> Library:
     """The library named by the configuration (with its cache, if one is set)."""
+    from dfhelper.flowlang.library import Library
+
     return Library.load(flow_paths(config), cache_dir=config.paths.cache_dir)
 
 
@@ -110,6 +119,8 @@ def _print_problems(problems: Sequence[Problem], out: TextIO) -> None:
 
 def cmd_validate(args: argparse.Namespace, config: Config, out: TextIO) -> int:
     """``dfhelper validate``: every problem in the flows; exit 1 on any error."""
+    from dfhelper.flowlang.library import Library
+
     library = Library.load(args.paths or flow_paths(config))
     errors = [p for p in library.problems if p.is_error]
     warnings = len(library.problems) - len(errors)
@@ -329,6 +340,75 @@ def cmd_pin(stdin: TextIO, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def data_dir(config: Config) -> Path:
+    """Where help requests and logs are kept: configured, else the platform's data folder."""
+    if config.paths.data_dir is not None:
+        return config.paths.data_dir
+    import platformdirs
+
+    return platformdirs.user_data_path("dfhelper")
+
+
+def _kiosk_logging(folder: Path) -> None:
+    """The kiosk's log goes to a file: the screen belongs to the patient."""
+    from dfhelper.escalation.outbox import private_dir
+
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    handler: logging.Handler
+    try:
+        handler = logging.FileHandler(private_dir(folder) / "kiosk.log", encoding="utf-8")
+    except OSError:
+        handler = logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def cmd_kiosk(  # noqa: PLR0917
+    args: argparse.Namespace,
+    config: Config,
+    env: Mapping[str, str],
+    argv: Sequence[str] | None,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    """``dfhelper kiosk``: the patient's app (``--supervise``: and start it again if it stops)."""
+    from dfhelper.kiosk import launch
+
+    folder = data_dir(config)
+    _kiosk_logging(folder)
+    if isinstance(env, os._Environ):
+        removed = launch.scrub_environment(env)
+        if removed:
+            logging.getLogger("dfhelper.kiosk").warning("removed settings: %s", ", ".join(removed))
+    if any(name.upper().startswith("TEXTUAL") for name in env):
+        err.write("dfhelper: refusing to start the kiosk with TEXTUAL* settings in its environment.\n")
+        return EXIT_USAGE
+    if args.supervise:
+        launch.ignore_terminal_signals()
+        arguments = list(argv if argv is not None else sys.argv[1:]) or ["kiosk"]
+        return launch.supervise(launch.child_command(arguments), screen=out)
+
+    from dfhelper.kiosk.app import KioskApp
+
+    def load_core() -> Any:
+        from dfhelper.kiosk.visit import KioskCore
+
+        return KioskCore.load(
+            config,
+            load_library(config),
+            locales_dir=locales_dir(config),
+            data_dir=folder,
+            practice=practice_context(config),
+        )
+
+    app = KioskApp(config, load_core=load_core)
+    code = app.run()
+    return app.return_code if app.return_code is not None else (code or 0)
+
+
 def main(
     argv: Sequence[str] | None = None,
     *,
@@ -346,8 +426,7 @@ def main(
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        parser.print_help(out)
-        return EXIT_OK
+        args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "kiosk"])
     if args.command == "schema":
         return cmd_schema(out)
     if args.command == "init":
@@ -367,6 +446,8 @@ def main(
         return cmd_search(args, config, out, err)
     if args.command == "i18n":
         return cmd_i18n(args, config, out, err)
+    if args.command == "kiosk":
+        return cmd_kiosk(args, config, env, argv, out, err)
     parser.error(f"unknown command {args.command}")  # pragma: no cover - argparse rejects it first
     return EXIT_USAGE  # pragma: no cover
 

@@ -20,7 +20,7 @@ import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from dfhelper.problems import Mark, Problem, Problems
 
@@ -49,8 +49,16 @@ class KioskConfig:
 
     name: str = "Waiting room kiosk"
     """What reception calls this kiosk, e.g. "Kiosk by the front door"."""
-    languages: tuple[str, ...] = ("en",)
-    """The languages offered, as locale codes (en, pl, ur, pa_Arab ...)."""
+    languages: tuple[str, ...] = ()
+    """The languages offered, as locale codes (en, pl, ur, pa_Arab ...). Empty: every shipped language
+    whose safety messages are complete and whose coverage is at least min_translation_coverage."""
+    top_tasks: tuple[str, ...] = ()
+    """The flows shown as tiles, in order (flow ids). Empty: every flow."""
+    theme: Literal["standard", "high-contrast"] = "standard"
+    """The look: "standard" (NHS colours) or "high-contrast" (white on black). Patients can switch."""
+    rtl: Literal["terminal", "reorder"] = "terminal"
+    """Right-to-left text: "terminal" when the kiosk's terminal reorders it itself (VTE, Konsole,
+    mlterm), "reorder" when dfhelper must reorder and shape it (xterm, xterm.js). See docs/kiosk.md."""
     idle_seconds: int = 120
     """After this many seconds with no touch or key, ask "Are you still there?" (30 or more)."""
     still_there_seconds: int = 30
@@ -209,6 +217,14 @@ def _convert(key: str, tp: Any, value: Any, base: Path | None) -> tuple[Any, str
                 return None, why
             items.append(converted)
         return tuple(items), None
+    if origin is Literal:
+        allowed = typing.get_args(tp)
+        if value in allowed:
+            return value, None
+        return (
+            None,
+            f"'{key}' must be one of {', '.join(_describe(a) for a in allowed)}, not {_describe(value)}.",
+        )
     if tp is Path:
         if not isinstance(value, str) or not value:
             return None, f"'{key}' must be a path in quotes, not {_describe(value)}."
@@ -344,16 +360,22 @@ def _toml_value(value: Any) -> str:
 
 
 def _field_docs(cls: type[Any]) -> dict[str, str]:
-    """Attribute docstrings, read from the source (they are not kept at run time)."""
+    """Attribute docstrings, read from the source (they are not kept at run time), one line each."""
     import inspect
 
     docs: dict[str, str] = {}
     lines = inspect.getsource(cls).splitlines()
     for i, line in enumerate(lines[:-1]):
         m = re.match(r"\s+(\w+):", line)
-        doc = re.match(r'\s+"""(.*)"""\s*$', lines[i + 1])
-        if m and doc:
-            docs[m.group(1)] = doc.group(1)
+        start = lines[i + 1].strip()
+        if not (m and start.startswith('"""')):
+            continue
+        body = [start[3:]]
+        j = i + 1
+        while not body[-1].rstrip().endswith('"""') or (j == i + 1 and body[-1].strip() == ""):
+            j += 1
+            body.append(lines[j].strip())
+        docs[m.group(1)] = " ".join(body).rstrip().removesuffix('"""').strip()
     return docs
 
 

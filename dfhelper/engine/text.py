@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from dfhelper.flowlang.facts import FACTS
+
 
 @dataclass(frozen=True, slots=True)
 class Shown:
@@ -65,13 +67,20 @@ def msg_context(flow: str, step: str | None, field: str) -> str:
     return f"{flow}:{step or ''}:{field}"
 
 
+UI_STRINGS: set[str] = set()
+"""Every sentence of dfhelper's own marked with `N_` so far (imported modules only): what a
+language must translate besides the flows, for its coverage."""
+
+
 def N_(english: str) -> str:
-    """Mark an engine sentence for extraction; it is translated where it is shown."""
+    """Mark one of dfhelper's own sentences for extraction; it is translated where it is shown."""
+    UI_STRINGS.add(english)
     return english
 
 
 def N_plural(singular: str, plural: str) -> tuple[str, str]:
     """Mark a sentence with singular and plural forms for extraction (``{n}`` is the number)."""
+    UI_STRINGS.add(singular)
     return singular, plural
 
 
@@ -97,6 +106,9 @@ EMERGENCY = N_(
 URGENT = N_("If you need medical help fast but it is not an emergency, call 111 or go to 111.nhs.uk.")
 MENTAL_HEALTH = N_("For urgent mental health help, call 111 and choose the mental health option.")
 TELL_RECEPTION = N_("If you are worried, tell someone at reception now.")
+
+for _fact in FACTS:
+    UI_STRINGS.add(_fact.label)
 
 SAFETY_MESSAGES = frozenset({NOT_FOR_EMERGENCIES, EMERGENCY, URGENT, MENTAL_HEALTH, TELL_RECEPTION})
 """The sentences that must be complete in every language offered (domain notes §5, for CSO sign-off)."""

@@ -21,16 +21,21 @@ class Fact:
     """How the patient is asked, as something they tick ("I have ...")."""
 
 
+def N_(english: str) -> str:
+    """Marks a label for translation (extracted by Babel; translated where it is shown)."""
+    return english
+
+
 FACTS: tuple[Fact, ...] = (
-    Fact("has_smartphone", "I have a smartphone"),
-    Fact("has_own_email", "I have an email address of my own"),
-    Fact("has_photo_id", "I have photo ID, like a passport or driving licence"),
-    Fact("has_fixed_address", "I have a fixed address"),
-    Fact("acting_for_someone", "I am helping someone else, not myself"),
-    Fact("wants_easy_read", "I would like Easy Read"),
-    Fact("needs_interpreter", "I would like an interpreter"),
-    Fact("under_16", "I am under 16"),
-    Fact("has_nhs_login", "I already have an NHS login"),
+    Fact("has_smartphone", N_("I have a smartphone")),
+    Fact("has_own_email", N_("I have an email address of my own")),
+    Fact("has_photo_id", N_("I have photo ID, like a passport or driving licence")),
+    Fact("has_fixed_address", N_("I have a fixed address")),
+    Fact("acting_for_someone", N_("I am helping someone else, not myself")),
+    Fact("wants_easy_read", N_("I would like Easy Read")),
+    Fact("needs_interpreter", N_("I would like an interpreter")),
+    Fact("under_16", N_("I am under 16")),
+    Fact("has_nhs_login", N_("I already have an NHS login")),
 )
 """Every fact a flow may use, in the order the kiosk asks them."""
 

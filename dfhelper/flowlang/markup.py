@@ -80,3 +80,40 @@ def check(text: str) -> list[MarkupIssue]:
 def to_plain(text: str) -> str:
     """The text with allowed tags removed and escapes undone (for line mode and speech)."""
     return _TAG.sub("", text).replace("\\[", "[")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A run of text and its style."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+
+
+def spans(text: str) -> list[Span]:
+    """The text as styled runs, for front ends to build their own rich text from.
+
+    Only `ALLOWED_TAGS` style anything; every other bracket (including any a
+    translation brings) stays literal text, so no markup parser ever sees it.
+    """
+    out: list[Span] = []
+    bold = italic = 0
+    position = 0
+    for match in _TAG.finditer(text):
+        body = match.group(1).strip()
+        closing = body.startswith("/")
+        name = body[1:].strip() if closing else body
+        if name not in ALLOWED_TAGS and not (closing and not name):
+            continue
+        if match.start() > position:
+            out.append(Span(text[position : match.start()].replace("\\[", "["), bold > 0, italic > 0))
+        position = match.end()
+        step = -1 if closing else 1
+        if name == "b" or (closing and not name and bold):
+            bold = max(bold + step, 0)
+        elif name == "i" or (closing and not name):
+            italic = max(italic + step, 0)
+    if position < len(text):
+        out.append(Span(text[position:].replace("\\[", "["), bold > 0, italic > 0))
+    return out

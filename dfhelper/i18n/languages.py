@@ -1,0 +1,114 @@
+"""Which languages a kiosk offers, named as their speakers name them.
+
+A language is offered only when its catalog is safe to show: every safety
+message is translated and current, and enough of the text the kiosk will show
+(dfhelper's own sentences and the loaded flows' text) is translated. English,
+the source language, is always offered. Coverage is measured here, at run time,
+over the flows actually loaded, so it never depends on a stale report.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+
+from dfhelper.engine.text import SAFETY_MESSAGES, UI_STRINGS, msg_context
+from dfhelper.flowlang.library import Library
+from dfhelper.flowlang.texts import flow_texts
+from dfhelper.i18n.catalogs import DOMAIN, SOURCE_LOCALE, available_locales, load_catalog, text_direction
+
+log = logging.getLogger(__name__)
+
+MODIFIER_NAMES = {"easyread": ("Easy Read", "Easy Read")}
+"""Locale modifiers we use (``en@easyread``), and their names (own language, English)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    """One language a patient may choose."""
+
+    code: str
+    native: str
+    """The language's name in its own script (from Babel's locale data)."""
+    english: str
+    direction: str
+    coverage: float
+    safety_complete: bool
+    draft: bool
+    """True while no qualified translator has reviewed it."""
+
+    @property
+    def label(self) -> str:
+        """How the language list shows it: own name, then the English name if different."""
+        return self.native if self.native == self.english else f"{self.native} ({self.english})"
+
+
+def names(code: str) -> tuple[str, str]:
+    """The language's name in itself and in English."""
+    base, _, modifier = code.partition("@")
+    try:
+        locale = Locale.parse(base)
+        native = str(locale.get_display_name(locale) or base)
+        english = str(locale.get_display_name(Locale("en")) or base)
+    except (ValueError, UnknownLocaleError):
+        native = english = base
+    native = native[:1].upper() + native[1:]
+    if modifier:
+        own, eng = MODIFIER_NAMES.get(modifier, (modifier, modifier))
+        native, english = f"{native} ({own})", f"{english} ({eng})"
+    return native, english
+
+
+def expected_keys(library: Library) -> list[object]:
+    """Every message a kiosk may show: dfhelper's own sentences and every loaded flow's text."""
+    keys: list[object] = [*sorted(UI_STRINGS)]
+    for flow in library.flows():
+        for item in flow_texts(flow):
+            keys.append(f"{msg_context(flow.id, item.step, item.field)}\x04{item.text}")
+    return keys
+
+
+def assess(code: str, locales_dir: Path, keys: Sequence[object]) -> Language:
+    """How complete one language's compiled catalog is."""
+    native, english = names(code)
+    if code == SOURCE_LOCALE:
+        return Language(code, native, english, "ltr", 1.0, True, False)
+    catalog = load_catalog(locales_dir / code / "LC_MESSAGES" / f"{DOMAIN}.mo")
+    messages: dict[object, str] = catalog._catalog  # type: ignore[attr-defined]
+    safety = all(messages.get(m) for m in SAFETY_MESSAGES)
+    done = sum(1 for k in keys if messages.get(k))
+    coverage = done / len(keys) if keys else 1.0
+    draft = catalog.info().get("x-dfhelper-review", "draft") != "reviewed"
+    return Language(code, native, english, text_direction(code.partition("@")[0]), coverage, safety, draft)
+
+
+def offered(
+    wanted: Iterable[str], locales_dir: Path, library: Library, *, min_coverage: float
+) -> tuple[list[Language], list[tuple[str, str]]]:
+    """The languages to offer (English first), and those refused with the reason why.
+
+    ``wanted`` empty means every language with a compiled catalog.
+    """
+    available = available_locales(locales_dir)
+    codes = list(wanted) or [SOURCE_LOCALE, *available]
+    keys = expected_keys(library)
+    chosen: list[Language] = []
+    refused: list[tuple[str, str]] = []
+    for code in dict.fromkeys([SOURCE_LOCALE, *codes]):
+        if code != SOURCE_LOCALE and code not in available:
+            refused.append((code, "no compiled catalog (run: dfhelper i18n compile)"))
+            continue
+        language = assess(code, locales_dir, keys)
+        if not language.safety_complete:
+            refused.append((code, "its safety messages are not all translated"))
+        elif language.coverage < min_coverage:
+            refused.append((code, f"only {language.coverage:.0%} translated (need {min_coverage:.0%})"))
+        else:
+            chosen.append(language)
+    for code, why in refused:
+        log.warning("language %s is not offered: %s", code, why)
+    return chosen, refused

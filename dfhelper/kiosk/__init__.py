@@ -1,0 +1,1 @@
+"""The waiting-room kiosk (Textual). Only `app`, `screens` and `widgets` import Textual."""

@@ -1,0 +1,304 @@
+"""What the kiosk knows, without any screen: the long-lived parts, and one patient's visit.
+
+`KioskCore` is loaded once when the kiosk starts: configuration, flows,
+offered languages, translators, search indexes and the help-request outbox.
+A `Visit` is one patient's time at the screen, from the first touch to the
+wipe: their language, the circumstances they chose to share, the `Session`
+for the task they picked, and any help request. Dropping the `Visit` forgets
+all of it.
+
+Front ends (the Textual kiosk, later the browser) show what these return and
+call their methods; every decision about what comes next lives here or in the
+engine, where tests reach it without a screen. Nothing here imports Textual.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from dfhelper.config import Config
+from dfhelper.engine.events import Event
+from dfhelper.engine.search import SearchIndex
+from dfhelper.engine.session import Session
+from dfhelper.engine.text import EnglishTranslator, Shown, Translator
+from dfhelper.escalation.outbox import HelpRequest, NewRequest, Outbox, OutboxError, default_path
+from dfhelper.flowlang.facts import FACT_NAMES, fact
+from dfhelper.flowlang.library import Library
+from dfhelper.i18n.catalogs import SOURCE_LOCALE, CatalogTranslator
+from dfhelper.i18n.languages import Language, offered
+
+log = logging.getLogger(__name__)
+
+KIOSK_FACTS = (
+    "has_smartphone",
+    "has_own_email",
+    "has_photo_id",
+    "has_fixed_address",
+    "acting_for_someone",
+    "wants_easy_read",
+    "needs_interpreter",
+)
+"""The circumstances the kiosk asks about, in order (asked, never inferred)."""
+
+SEARCH_SURE = 75.0
+"""A search hit scoring this much is shown as found; below it, the kiosk asks "Did you mean ...?"."""
+
+SEARCH_CUTOFF = 45.0
+"""Below this a hit is not shown at all."""
+
+MAX_TILES = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """A flow offered as a tile."""
+
+    flow: str
+    title: Shown
+    summary: Shown
+
+
+@dataclass(frozen=True, slots=True)
+class SearchOutcome:
+    """What a search box shows for what has been typed so far."""
+
+    kind: Literal["empty", "found", "did_you_mean", "nothing"]
+    tasks: tuple[Task, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class HelpState:
+    """A help request as the patient sees it."""
+
+    request: HelpRequest | None
+    """None: it could not be saved (the screen must say so and send the patient to the desk)."""
+    connected: bool
+    """Whether a desk store is set up to receive it (False: saved on this kiosk only)."""
+
+
+class KioskCore:
+    """The kiosk's long-lived parts, loaded once and shared by every visit."""
+
+    def __init__(
+        self,
+        config: Config,
+        library: Library,
+        *,
+        locales_dir: Path,
+        languages: list[Language],
+        outbox: Outbox | None,
+        practice: Mapping[str, Any],
+        listener: Callable[[Event], None] | None = None,
+    ) -> None:
+        self.config = config
+        self.library = library
+        self.locales_dir = locales_dir
+        self.languages = languages
+        self.outbox = outbox
+        self.practice = dict(practice)
+        self.listener = listener
+        self._translators: dict[str, Translator] = {}
+        self._indexes: dict[str, SearchIndex] = {}
+
+    @classmethod
+    def load(
+        cls,
+        config: Config,
+        library: Library,
+        *,
+        locales_dir: Path,
+        data_dir: Path | None,
+        practice: Mapping[str, Any],
+    ) -> KioskCore:
+        """Everything the kiosk needs; problems are logged, and the kiosk still starts."""
+        languages, _ = offered(
+            config.kiosk.languages,
+            locales_dir,
+            library,
+            min_coverage=config.kiosk.min_translation_coverage,
+        )
+        outbox: Outbox | None = None
+        if data_dir is not None:
+            try:
+                outbox = Outbox(default_path(data_dir))
+            except OutboxError as e:
+                log.error("%s", e)
+        return cls(
+            config, library, locales_dir=locales_dir, languages=languages, outbox=outbox, practice=practice
+        )
+
+    def language(self, code: str) -> Language:
+        """An offered language (English if ``code`` is not offered)."""
+        for language in self.languages:
+            if language.code == code:
+                return language
+        return self.languages[0]
+
+    def translator(self, code: str) -> Translator:
+        """The translator for an offered language (made once)."""
+        found = self._translators.get(code)
+        if found is None:
+            found = (
+                EnglishTranslator() if code == SOURCE_LOCALE else CatalogTranslator(code, self.locales_dir)
+            )
+            self._translators[code] = found
+        return found
+
+    def index(self, code: str) -> SearchIndex:
+        """Titles and keywords in ``code`` and English, ready to search (made once)."""
+        found = self._indexes.get(code)
+        if found is None:
+            found = self._indexes[code] = SearchIndex.for_library(self.library, self.translator(code))
+        return found
+
+    def visit(self) -> Visit:
+        """A new patient's visit, in English until they choose."""
+        return Visit(self)
+
+
+@dataclass
+class Visit:
+    """One patient's time at the kiosk. Drop it to forget everything."""
+
+    core: KioskCore
+    lang: str = SOURCE_LOCALE
+    facts: dict[str, bool] = field(default_factory=dict)
+    asked_circumstances: bool = False
+    session: Session | None = None
+    help: HelpState | None = None
+
+    @property
+    def translator(self) -> Translator:
+        """The patient's translator."""
+        return self.core.translator(self.lang)
+
+    @property
+    def language(self) -> Language:
+        """The patient's language."""
+        return self.core.language(self.lang)
+
+    def ui(self, english: str, **params: object) -> Shown:
+        """One of dfhelper's sentences in the patient's language, ``{name}`` fields filled in."""
+        shown = self.translator.ui(english)
+        if not params:
+            return shown
+        try:
+            return Shown(shown.text.format(**params), shown.lang, shown.fallback)
+        except (KeyError, IndexError, ValueError):  # a translation broke a field: English is right
+            return Shown(english.format(**params), SOURCE_LOCALE, True)
+
+    def choose_language(self, code: str) -> None:
+        """Switch the patient's language (an offered one), keeping their place in a flow."""
+        self.lang = self.core.language(code).code
+        if self.session is not None:
+            self.session.translator = self.translator
+
+    def set_fact(self, name: str, value: bool | None) -> None:
+        """Record a circumstance the patient chose to tell us (None: they would rather not say)."""
+        if name not in FACT_NAMES:
+            raise KeyError(name)
+        if value is None:
+            self.facts.pop(name, None)
+        else:
+            self.facts[name] = value
+
+    def fact_label(self, name: str) -> Shown:
+        """How a circumstance is asked, in the patient's language."""
+        return self.translator.ui(fact(name).label)
+
+    def _task(self, flow_id: str) -> Task:
+        info = self.core.library.infos[flow_id]
+        translator = self.translator
+        return Task(
+            flow_id,
+            translator.flow_text(flow_id, None, "title", info.title),
+            translator.flow_text(flow_id, None, "summary", info.summary),
+        )
+
+    def tasks(self) -> list[Task]:
+        """The tiles: the practice's top tasks, else every flow; those that suit the patient first."""
+        library = self.core.library
+        top = [f for f in self.core.config.kiosk.top_tasks if f in library] or [i.id for i in library]
+
+        def suits(flow_id: str) -> int:
+            wanted = library.infos[flow_id].suits
+            return -sum(1 for rule in wanted if _fact_rule_holds(rule, self.facts))
+
+        ordered = sorted(top, key=lambda f: (suits(f), top.index(f)))
+        return [self._task(f) for f in ordered[:MAX_TILES]]
+
+    def search(self, query: str) -> SearchOutcome:
+        """What the search box shows for ``query`` (found, "did you mean", or nothing)."""
+        if not query.strip():
+            return SearchOutcome("empty")
+        hits = self.core.index(self.lang).search(query, limit=4, cutoff=SEARCH_CUTOFF)
+        if not hits:
+            return SearchOutcome("nothing")
+        sure = [h for h in hits if h.score >= SEARCH_SURE]
+        if sure:
+            return SearchOutcome("found", tuple(self._task(h.flow) for h in sure))
+        return SearchOutcome("did_you_mean", tuple(self._task(h.flow) for h in hits[:3]))
+
+    def start(self, flow_id: str) -> Session:
+        """Begin a task with the circumstances the patient shared."""
+        self.session = Session(
+            self.core.library,
+            flow_id,
+            facts=self.facts,
+            practice=self.core.practice,
+            settings=self.core.config.engine,
+            translator=self.translator,
+            listener=self.core.listener,
+        )
+        self.help = None
+        return self.session
+
+    def request_help(self, reason: str = "asked_for_help", *, priority: bool = False) -> HelpState:
+        """Save a request for a person (once per visit, until the patient goes back to a task)."""
+        if self.help is not None:
+            return self.help
+        session = self.session
+        flow = step = None
+        tried: list[str] = []
+        if session is not None:
+            if not session.finished:
+                session.request_help(reason)
+            outcome = session.outcome or {}
+            flow, step = outcome.get("flow", session.flow_id), outcome.get("step", session.step_id)
+            reason = outcome.get("reason", reason)
+            tried = list(session.visits)
+        needs = [name for name in ("needs_interpreter", "wants_easy_read") if self.facts.get(name)]
+        request = NewRequest(
+            kiosk=self.core.config.kiosk.name,
+            lang=self.lang,
+            reason=reason,
+            flow=flow,
+            step=step,
+            priority=priority,
+            steps_tried=tried,
+            needs=needs,
+        )
+        saved: HelpRequest | None = None
+        if self.core.outbox is not None:
+            try:
+                saved = self.core.outbox.add(request)
+            except OutboxError as e:
+                log.error("%s", e)
+        self.help = HelpState(saved, connected=bool(self.core.config.desk.store_url))
+        return self.help
+
+    def leave_help(self) -> None:
+        """The patient went back from the help screen to their step."""
+        self.help = None
+        if self.session is not None and self.session.finished and self.session.status == "escalated":
+            self.session.back()
+
+
+def _fact_rule_holds(rule: str, facts: Mapping[str, bool]) -> bool:
+    if rule.startswith("not "):
+        return facts.get(rule[4:].strip()) is False
+    return facts.get(rule.strip()) is True

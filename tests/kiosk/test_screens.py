@@ -1,0 +1,383 @@
+"""Every kiosk screen, driven as a patient would: keys and touches through Textual's Pilot."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+from textual.widgets import Button, Static
+
+from dfhelper.kiosk.app import KioskApp
+from dfhelper.kiosk.screens import (
+    CircumstancesScreen,
+    FinishedScreen,
+    HelpScreen,
+    LanguageScreen,
+    StepScreen,
+    TasksScreen,
+    WelcomeScreen,
+)
+from dfhelper.kiosk.widgets import KioskInput, QRCode
+from tests.kiosk.conftest import MakeApp
+
+
+def plain(app: KioskApp, selector: str) -> str:
+    """The text a Static shows."""
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def to_tasks(pilot: Pilot[int]) -> None:
+    """From the welcome screen to the task list (choosing English if asked)."""
+    await pilot.press("enter")
+    await pilot.pause()
+    if isinstance(pilot.app.screen, LanguageScreen):
+        await pilot.press("1")
+        await pilot.pause()
+
+
+async def to_step(pilot: Pilot[int], flow: str) -> None:
+    """Start ``flow`` and skip "What applies to you?"."""
+    await to_tasks(pilot)
+    app = pilot.app
+    assert isinstance(app, KioskApp)
+    assert app.visit is not None
+    app.start_task(flow)
+    await pilot.pause()
+    await pilot.click("#skip")
+    await pilot.pause()
+
+
+async def test_welcome_any_key_starts_a_visit(make_app: MakeApp) -> None:
+    app = make_app(languages=("en",))
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, WelcomeScreen)
+        assert "Need help with the NHS App" in plain(app, "#welcome-text")
+        assert "call 999" in plain(app, "#safety")
+        assert app.visit is None
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, TasksScreen)
+        assert app.visit is not None
+
+
+async def test_welcome_a_touch_starts_a_visit(make_app: MakeApp) -> None:
+    app = make_app(languages=("en",))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.click("#welcome-text")
+        await pilot.pause()
+        assert isinstance(app.screen, TasksScreen)
+
+
+async def test_welcome_waits_for_loading_then_starts(tmp_path: object, make_app: MakeApp) -> None:
+    ready = make_app(languages=("en",))
+    app = KioskApp(ready.config, load_core=lambda: ready.core)  # type: ignore[return-value,arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, TasksScreen)
+
+
+async def test_language_screen_names_each_language_in_its_own_script(make_app: MakeApp) -> None:
+    app = make_app(languages=("en", "pl", "ur", "bn"), min_translation_coverage=0.0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LanguageScreen)
+        labels = [str(b.label) for b in app.screen.query(".language").results(Button)]
+        assert labels[0] == "1  English"
+        assert "Polski (Polish)" in labels[1]
+        assert "اردو (Urdu)" in labels[2]
+        assert "বাংলা (Bangla)" in labels[3] or "বাংলা (Bengali)" in labels[3]
+
+
+async def test_choosing_a_language_shows_the_tasks_in_it(make_app: MakeApp) -> None:
+    app = make_app(languages=("en", "pl"), min_translation_coverage=0.0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("2")
+        await pilot.pause()
+        assert isinstance(app.screen, TasksScreen)
+        assert app.visit is not None
+        assert app.visit.lang == "pl"
+        heading = str(app.screen.query_one(".heading", Static).render())
+        assert heading != "What do you need help with?"
+        assert "999" in plain(app, "#safety")
+
+
+async def test_tiles_start_a_task_by_number_key(make_app: MakeApp) -> None:
+    app = make_app(languages=("en",))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_tasks(pilot)
+        tiles = [str(b.label) for b in app.screen.query(".tile").results(Button) if b.display]
+        assert any("Order a repeat prescription" in t for t in tiles)
+        number = next(i for i, t in enumerate(tiles, 1) if "repeat prescription" in t)
+        await pilot.press(str(number))
+        await pilot.pause()
+        assert isinstance(app.screen, CircumstancesScreen)
+        assert app.screen.flow_id == "repeat-prescription"
+
+
+async def test_search_matches_as_the_patient_types_with_typos(make_app: MakeApp) -> None:
+    app = make_app(languages=("en",))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_tasks(pilot)
+        await pilot.click("#search")
+        await pilot.press(*"presciption")
+        await pilot.pause()
+        shown = [str(b.label) for b in app.screen.query(".tile").results(Button) if b.display]
+        assert shown
+        assert "repeat prescription" in shown[0]
+        assert plain(app, "#search-heading") == "Is it one of these?"
+
+
+async def test_search_asks_did_you_mean_when_unsure(make_app: MakeApp) -> None:
+    app = make_app(languages=("en",))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_tasks(pilot)
+        await pilot.click("#search")
+        await pilot.press(*"my pills")
+        await pilot.pause()
+        assert plain(app, "#search-heading") == "Did you mean one of these?"
+        shown = [str(b.label) for b in app.screen.query(".tile").results(Button) if b.display]
+        assert any("repeat prescription" in s for s in shown)
+
+
+async def test_search_with_nothing_found_offers_staff_help(make_app: MakeApp) -> None:
+    app = make_app(languages=("en",))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_tasks(pilot)
+        await pilot.click("#search")
+        await pilot.press(*"zzqx")
+        await pilot.pause()
+        assert "ask a member of staff" in plain(app, "#search-heading")
+        assert not any(b.display for b in app.screen.query(".tile").results(Button))
+        await pilot.press("enter")
+        assert app.focused is not None
+        assert app.focused.id == "stuck"
+
+
+async def test_circumstances_are_asked_and_reach_the_session(make_app: MakeApp) -> None:
+    app = make_app(languages=("en",))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_tasks(pilot)
+        app.start_task("repeat-prescription")
+        await pilot.pause()
+        assert isinstance(app.screen, CircumstancesScreen)
+        await pilot.click("#has_smartphone-no")
+        await pilot.click("#has_photo_id-yes")
+        await pilot.pause(0.6)
+        await pilot.click("#has_photo_id-yes")  # pressed again: taken back
+        await pilot.pause()
+        await pilot.click("#continue")
+        await pilot.pause()
+        assert isinstance(app.screen, StepScreen)
+        assert app.visit is not None
+        assert app.visit.session is not None
+        assert app.visit.session.facts == {"has_smartphone": False}
+
+
+async def test_circumstances_skip_forgets_ticks(make_app: MakeApp) -> None:
+    app = make_app(languages=("en",))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_tasks(pilot)
+        app.start_task("repeat-prescription")
+        await pilot.pause()
+        await pilot.click("#has_smartphone-no")
+        await pilot.click("#skip")
+        await pilot.pause()
+        assert app.visit is not None
+        assert app.visit.session is not None
+        assert app.visit.session.facts == {}
+
+
+async def test_step_screen_shows_progress_safety_and_answers(make_app: MakeApp) -> None:
+    app = make_app(languages=("en",))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_step(pilot, "repeat-prescription")
+        assert isinstance(app.screen, StepScreen)
+        assert plain(app, "#step-title") == "Order a repeat prescription"
+        assert plain(app, "#progress").startswith("Step 1 of about ")
+        assert "call 999" in plain(app, "#safety")
+        stuck = app.screen.query_one("#stuck", Button)
+        assert stuck.display
+        assert "I'm stuck - get help" in str(stuck.label)
+        await pilot.press("1")
+        await pilot.pause()
+        assert app.visit is not None
+        assert app.visit.session is not None
+        assert app.visit.session.step_id == "can_log_in"
+        assert plain(app, "#progress").startswith("Step 2 of about ")
+        options = [str(b.label) for b in app.screen.query(".option").results(Button) if b.display]
+        assert len(options) == 3
+        assert options[0].startswith("1  ")
+
+
+async def test_step_screen_is_one_screen_updated_in_place(make_app: MakeApp) -> None:
+    app = make_app(languages=("en",))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_step(pilot, "repeat-prescription")
+        screen = app.screen
+        for _ in range(3):
+            await pilot.press("1")
+            await pilot.pause()
+        assert app.screen is screen
+
+
+async def test_back_and_start_again(make_app: MakeApp) -> None:
+    app = make_app(languages=("en",))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_step(pilot, "repeat-prescription")
+        session = app.visit.session if app.visit else None
+        assert session is not None
+        await pilot.press("1")
+        await pilot.press("1")
+        await pilot.pause()
+        assert session.step_id == "open_prescriptions"
+        await pilot.click("#back")
+        await pilot.pause()
+        assert session.step_id == "can_log_in"
+        await pilot.click("#restart")
+        await pilot.pause()
+        assert session.step_id == "intro"
+        await pilot.click("#back")  # at the start: back to the tasks
+        await pilot.pause()
+        assert isinstance(app.screen, TasksScreen)
+
+
+async def test_more_help_shows_the_steps_help(make_app: MakeApp) -> None:
+    app = make_app(languages=("en",))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_step(pilot, "repeat-prescription")
+        more = app.screen.query_one("#more-help", Button)
+        help_text = app.screen.query_one("#help", Static)
+        assert more.display
+        assert not help_text.display
+        await pilot.click("#more-help")
+        assert help_text.display
+        assert str(help_text.render())
+
+
+async def test_typed_answers_are_matched_and_not_kept(make_app: MakeApp) -> None:
+    app = make_app(languages=("en",))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_step(pilot, "register-with-gp")
+        session = app.visit.session if app.visit else None
+        assert session is not None
+        for _ in range(12):
+            if session.view().kind == "text" or session.finished:
+                break
+            if session.view().kind == "circumstances":
+                await pilot.click("#facts-done")
+            else:
+                await pilot.press("1")
+            await pilot.pause()
+        if session.view().kind != "text":
+            return  # the shipped flow reached no text step on this path; covered in unit tests
+        typed = app.screen.query_one("#typed", KioskInput)
+        assert app.focused is typed
+        await pilot.press(*"[/]zz[@click=app.quit]", "enter")
+        await pilot.pause()
+        assert app.is_running
+        assert "[@click" not in str(session.to_dict())
+
+
+async def test_finishing_a_flow_shows_what_next_and_a_qr_code(make_app: MakeApp) -> None:
+    app = make_app(languages=("en",))
+    async with app.run_test(size=(80, 40)) as pilot:
+        await to_step(pilot, "repeat-prescription")
+        for _ in range(20):
+            if isinstance(app.screen, FinishedScreen):
+                break
+            await pilot.press("1")
+            await pilot.pause()
+        assert isinstance(app.screen, FinishedScreen)
+        qr = app.screen.query_one("#qr", QRCode)
+        assert qr.url.startswith("https://")
+        assert plain(app, "#qr-url") == qr.url
+        await pilot.click("#another")
+        await pilot.pause()
+        assert isinstance(app.screen, TasksScreen)
+        assert app.visit is not None
+        assert app.visit.session is None
+
+
+async def test_stuck_saves_a_request_and_says_honestly_where_it_is(make_app: MakeApp) -> None:
+    app = make_app(languages=("en",))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_step(pilot, "repeat-prescription")
+        await pilot.press("1")
+        await pilot.pause()
+        await pilot.click("#stuck")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert app.core is not None
+        assert app.core.outbox is not None
+        [saved] = app.core.outbox.all()
+        assert saved.flow == "repeat-prescription"
+        assert saved.step == "can_log_in"
+        assert saved.reason == "asked_for_help"
+        assert saved.lang == "en"
+        assert plain(app, "#ticket") == saved.ticket == "001"
+        assert "not connected to the reception desk" in plain(app, "#help-state")
+        await pilot.click("#back")
+        await pilot.pause()
+        assert isinstance(app.screen, StepScreen)
+        assert app.visit is not None
+        assert app.visit.session is not None
+        assert not app.visit.session.finished
+        assert app.visit.session.step_id == "can_log_in"
+
+
+async def test_a_request_that_cannot_be_saved_sends_the_patient_to_the_desk(make_app: MakeApp) -> None:
+    app = make_app(languages=("en",))
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.core is not None
+        assert app.core.outbox is not None
+        app.core.outbox.close()  # the disk went away
+        await to_step(pilot, "repeat-prescription")
+        await pilot.click("#stuck")
+        await pilot.pause()
+        assert "could not be saved" in plain(app, "#help-state")
+        assert "go to reception" in plain(app, "#help-state")
+
+
+async def test_too_small_shows_a_notice_and_keeps_the_place(make_app: MakeApp) -> None:
+    app = make_app(languages=("en",))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_step(pilot, "repeat-prescription")
+        await pilot.press("1")
+        await pilot.pause()
+        await pilot.resize_terminal(40, 10)
+        await pilot.pause()
+        assert app.screen.has_class("-too-small")
+        assert app.screen.query_one(".too-small").display
+        await pilot.resize_terminal(1, 1)
+        await pilot.pause()
+        await pilot.resize_terminal(200, 60)
+        await pilot.pause()
+        assert not app.screen.has_class("-too-small")
+        assert app.visit is not None
+        assert app.visit.session is not None
+        assert app.visit.session.step_id == "can_log_in"
+
+
+async def test_everything_is_reachable_by_keyboard_alone(make_app: MakeApp) -> None:
+    app = make_app(languages=("en",))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_tasks(pilot)
+        seen = set()
+        for _ in range(12):
+            await pilot.press("tab")
+            if app.focused is not None:
+                seen.add(app.focused.id)
+        assert {"search", "tile-0", "tile-1", "back", "stuck"} <= seen
+
+
+async def test_right_to_left_languages_read_from_the_right(make_app: MakeApp) -> None:
+    app = make_app(languages=("en", "ur"), min_translation_coverage=0.0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("2")
+        await pilot.pause()
+        assert app.screen.has_class("rtl")
