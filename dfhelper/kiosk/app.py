@@ -39,6 +39,7 @@ from dfhelper.engine.text import Shown
 from dfhelper.kiosk import strings as s
 from dfhelper.kiosk.launch import EXIT_CRASHED, EXIT_STAFF
 from dfhelper.kiosk.screens import (
+    BlankScreen,
     CircumstancesScreen,
     FinishedScreen,
     HelpScreen,
@@ -167,12 +168,13 @@ class KioskApp(App[int], inherit_bindings=False):
 
     # -- start-up ------------------------------------------------------------------------------
 
-    def get_default_screen(self) -> WelcomeScreen:
-        """The welcome screen is the bottom of the stack."""
-        return WelcomeScreen()
+    def get_default_screen(self) -> BlankScreen:
+        """An empty screen under everything, so a wipe can remove every screen a patient saw."""
+        return BlankScreen()
 
     def on_mount(self) -> None:
-        """Start the idle timer; load flows and languages after the first screen is up."""
+        """Show the welcome; start the idle timer; load flows and languages after the first screen is up."""
+        self.push_screen(WelcomeScreen())
         self.set_interval(1.0, self.kiosk_idle_tick)
         if self.core is None and self._load_core is not None:
             self.run_worker(self._load, thread=True, exclusive=True, group="load")
@@ -192,9 +194,10 @@ class KioskApp(App[int], inherit_bindings=False):
 
     async def on_event(self, event: events.Event) -> None:
         """Note input for the idle timer, and watch for the staff key sequence."""
-        if isinstance(event, INPUT_EVENTS):
+        fresh = isinstance(event, events.InputEvent) and not event.is_forwarded
+        if fresh and isinstance(event, INPUT_EVENTS):
             self.last_input = self._clock()
-        if isinstance(event, events.Key):
+        if fresh and isinstance(event, events.Key):
             self._keys.append((event.key, self._clock()))
             if (
                 tuple(k for k, _ in self._keys) == STAFF_CHORD
@@ -301,7 +304,7 @@ class KioskApp(App[int], inherit_bindings=False):
         self.clear_notifications()
         while len(self.screen_stack) > 1:
             await self.pop_screen()
-        await self.switch_screen(WelcomeScreen())
+        await self.push_screen(WelcomeScreen())
         self.theme = HIGH_CONTRAST.name if self.config.kiosk.theme == "high-contrast" else STANDARD.name
         self.last_input = self._clock()
         self.wipes += 1

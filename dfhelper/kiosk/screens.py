@@ -99,6 +99,16 @@ class KioskScreen(Screen[None], inherit_bindings=False):
         self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-too-small")
 
 
+class BlankScreen(KioskScreen):
+    """Nothing: the bottom of the screen stack, under the welcome screen."""
+
+    def compose(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        """Nothing to size."""
+
+
 def _number(event: events.Key) -> int | None:
     if event.character is not None and event.character in "123456789" and len(event.key) == 1:
         return int(event.character)
