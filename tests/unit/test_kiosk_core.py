@@ -1,0 +1,207 @@
+"""What the kiosk decides without a screen: languages offered, tiles, search, help requests, launch."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+import segno
+
+from dfhelper import resources
+from dfhelper.engine import text as t
+from dfhelper.i18n import tools
+from dfhelper.i18n.languages import names, offered
+from dfhelper.kiosk import launch
+from dfhelper.kiosk.qr import qr_lines
+from dfhelper.kiosk.visit import KioskCore, Visit
+from tests.kiosk.conftest import kiosk_config, make_core
+
+
+@pytest.fixture
+def core(tmp_path: Path) -> KioskCore:
+    return make_core(
+        kiosk_config(tmp_path / "data", languages=("en", "pl", "ur", "bn"), min_translation_coverage=0)
+    )
+
+
+def test_languages_are_named_in_their_own_script_and_in_english() -> None:
+    assert names("pl") == ("Polski", "Polish")
+    assert names("ur") == ("اردو", "Urdu")
+    assert names("pa_Arab")[1].startswith("Punjabi")
+    assert names("en@easyread") == ("English (Easy Read)", "English (Easy Read)")
+
+
+def test_a_language_missing_a_safety_message_is_not_offered(tmp_path: Path, core: KioskCore) -> None:
+    locales = tmp_path / "locales"
+    shutil.copytree(resources.locales_dir(), locales)
+    po = locales / "pl" / "LC_MESSAGES" / "dfhelper.po"
+    text = po.read_text(encoding="utf-8")
+    start = text.index(f'msgid "{t.NOT_FOR_EMERGENCIES}"')
+    end = text.index("\n\n", start)
+    po.write_text(text[:start] + f'msgid "{t.NOT_FOR_EMERGENCIES}"\nmsgstr ""' + text[end:], encoding="utf-8")
+    tools.compile_all(locales)
+    chosen, refused = offered(("en", "pl", "ur"), locales, core.library, min_coverage=0)
+    assert [lang.code for lang in chosen] == ["en", "ur"]
+    assert refused == [("pl", "its safety messages are not all translated")]
+
+
+def test_a_language_below_the_coverage_threshold_is_not_offered(core: KioskCore) -> None:
+    chosen, refused = offered(("pl",), core.locales_dir, core.library, min_coverage=0.99)
+    assert [lang.code for lang in chosen] == ["en"]
+    assert refused[0][0] == "pl"
+    assert "translated (need 99%)" in refused[0][1]
+
+
+def test_an_unknown_language_is_refused_with_the_reason(core: KioskCore) -> None:
+    _, refused = offered(("xx",), core.locales_dir, core.library, min_coverage=0)
+    assert refused == [("xx", "no compiled catalog (run: dfhelper i18n compile)")]
+
+
+def test_english_is_always_offered_first(core: KioskCore) -> None:
+    assert core.languages[0].code == "en"
+    assert [lang.code for lang in core.languages] == ["en", "pl", "ur", "bn"]
+    assert core.language("ur").direction == "rtl"
+    assert core.language("pl").draft
+
+
+def test_tiles_put_flows_that_suit_the_patient_first(core: KioskCore) -> None:
+    visit = core.visit()
+    assert [task.flow for task in visit.tasks()] == ["register-with-gp", "repeat-prescription"]
+    visit.set_fact("has_nhs_login", True)
+    assert visit.tasks()[0].flow == "repeat-prescription"
+    visit.set_fact("has_nhs_login", None)
+    assert "has_nhs_login" not in visit.facts
+
+
+def test_top_tasks_from_the_configuration(tmp_path: Path) -> None:
+    config = kiosk_config(tmp_path, top_tasks=("repeat-prescription", "no-such-flow"))
+    visit = make_core(config).visit()
+    assert [task.flow for task in visit.tasks()] == ["repeat-prescription"]
+
+
+def test_search_in_the_patients_language_and_english(core: KioskCore) -> None:
+    visit = core.visit()
+    visit.choose_language("pl")
+    found = visit.search("recpta")
+    assert found.kind in {"found", "did_you_mean"}
+    assert found.tasks[0].flow == "repeat-prescription"
+    assert found.tasks[0].title.lang == "pl"
+    assert visit.search("prescription").tasks[0].flow == "repeat-prescription"
+    assert visit.search("   ").kind == "empty"
+    assert visit.search("qqqq").kind == "nothing"
+
+
+def test_search_in_urdu_and_bengali(core: KioskCore) -> None:
+    visit = core.visit()
+    visit.choose_language("ur")
+    assert visit.search("نسخہ").tasks[0].flow == "repeat-prescription"
+    visit.choose_language("bn")
+    assert visit.search("ডাক্তার").tasks[0].flow == "register-with-gp"
+
+
+def test_changing_language_keeps_the_place(core: KioskCore) -> None:
+    visit = core.visit()
+    session = visit.start("repeat-prescription")
+    session.answer()
+    visit.choose_language("pl")
+    assert session.step_id == "can_log_in"
+    assert session.view().text.lang == "pl"
+
+
+def test_help_request_carries_where_and_needs_but_nothing_identifying(core: KioskCore) -> None:
+    visit: Visit = core.visit()
+    visit.choose_language("ur")
+    visit.set_fact("needs_interpreter", True)
+    session = visit.start("repeat-prescription")
+    session.answer()
+    state = visit.request_help()
+    assert state.request is not None
+    assert state.connected is False
+    saved = state.request
+    assert (saved.flow, saved.step, saved.lang) == ("repeat-prescription", "can_log_in", "ur")
+    assert saved.needs == ("needs_interpreter",)
+    assert saved.steps_tried == ("repeat-prescription:intro", "repeat-prescription:can_log_in")
+    assert visit.request_help() is state  # once per visit until they go back
+    visit.leave_help()
+    assert not session.finished
+    assert session.step_id == "can_log_in"
+
+
+def test_help_without_an_outbox_says_not_saved(tmp_path: Path) -> None:
+    config = kiosk_config(tmp_path)
+    core = make_core(config)
+    core = KioskCore(
+        config, core.library, locales_dir=core.locales_dir, languages=core.languages, outbox=None, practice={}
+    )
+    assert core.visit().request_help().request is None
+
+
+def test_a_broken_translation_field_falls_back_to_english(core: KioskCore) -> None:
+    visit = core.visit()
+    translator = visit.translator
+    fake = dataclasses.replace(translator.ui("x"), text="{nope}")
+    visit.core._translators["en"] = type("T", (), {"locale": "en", "ui": lambda self, e: fake})()
+    shown = visit.ui("Step {position} of about {estimate}", position=1, estimate=2)
+    assert shown.text == "Step 1 of about 2"
+    assert shown.fallback
+
+
+def test_qr_lines_draw_the_codes_modules() -> None:
+    url = "https://www.nhs.uk/nhs-app/"
+    lines = qr_lines(url, border=0)
+    matrix = [[bool(m) for m in row] for row in segno.make(url, error="m", micro=False).matrix_iter(border=0)]
+    for y, line in enumerate(lines):
+        for x, glyph in enumerate(line):
+            top = matrix[2 * y][x]
+            bottom = matrix[2 * y + 1][x] if 2 * y + 1 < len(matrix) else False
+            assert (
+                glyph
+                == {(True, True): "█", (True, False): "▀", (False, True): "▄", (False, False): " "}[
+                    (top, bottom)
+                ]
+            )
+
+
+def test_scrub_environment_removes_every_textual_setting() -> None:
+    env = {"TEXTUAL": "devtools", "TEXTUAL_PRESS": "ctrl+q", "textual_log": "x", "HOME": "/root"}
+    assert launch.scrub_environment(env) == ["TEXTUAL", "TEXTUAL_PRESS", "textual_log"]
+    assert env == {"HOME": "/root"}
+
+
+def test_supervisor_restarts_after_a_crash_and_stops_when_staff_close() -> None:
+    codes = iter([launch.EXIT_CRASHED, 1, launch.EXIT_STAFF])
+    screen = io.StringIO()
+    slept: list[float] = []
+    result = launch.supervise(["kiosk"], screen=screen, run=lambda c: next(codes), sleep=slept.append)
+    assert result == launch.EXIT_STAFF
+    assert slept == [launch.RESTART_DELAY, launch.RESTART_DELAY]
+    assert screen.getvalue().count(launch.CLEAR_SCREEN) == 3
+
+
+def test_supervisor_shows_out_of_order_in_a_crash_loop() -> None:
+    screen = io.StringIO()
+    slept: list[float] = []
+    now = [0.0]
+
+    def clock() -> float:
+        now[0] += 1
+        return now[0]
+
+    launch.supervise(
+        ["kiosk"],
+        screen=screen,
+        run=lambda c: 1,
+        sleep=slept.append,
+        clock=clock,
+        max_runs=launch.CRASH_LOOP[0] + 1,
+    )
+    assert "Please ask at reception" in screen.getvalue()
+    assert launch.CRASH_LOOP_PAUSE in slept
+
+
+def test_child_command_drops_supervise() -> None:
+    command = launch.child_command(["--config", "c.toml", "kiosk", "--supervise"])
+    assert command[1:] == ["-m", "dfhelper", "--config", "c.toml", "kiosk"]
