@@ -1,0 +1,131 @@
+"""SVG snapshots of the kiosk's key screens in English, Polish, Urdu and Bengali.
+
+Update after an intended change with ``python -m pytest tests/kiosk/test_snapshots.py --snapshot-update``
+and look at the report before committing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from dfhelper.kiosk.app import KioskApp
+from dfhelper.kiosk.screens import WelcomeScreen
+from tests.kiosk.conftest import MakeApp
+
+LANGUAGES = ["en", "pl", "ur", "bn"]
+ORDER = {code: i for i, code in enumerate(LANGUAGES)}
+
+SnapCompare = Callable[..., bool]
+
+
+def app_for(make_app: MakeApp, **kiosk: Any) -> KioskApp:
+    return make_app(languages=tuple(LANGUAGES), min_translation_coverage=0.0, **kiosk)
+
+
+async def choose(pilot: Pilot[Any], lang: str) -> None:
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.press(str(ORDER[lang] + 1))
+    await pilot.pause()
+
+
+async def at_step(pilot: Pilot[Any], lang: str) -> None:
+    await choose(pilot, lang)
+    app = pilot.app
+    assert isinstance(app, KioskApp)
+    app.start_task("repeat-prescription")
+    await pilot.pause()
+    await pilot.click("#skip")
+    await pilot.pause()
+    await pilot.press("1")
+    await pilot.pause()
+
+
+def run(steps: Callable[[Pilot[Any]], Awaitable[None]]) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    return steps
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_welcome(snap_compare: SnapCompare, make_app: MakeApp, lang: str) -> None:
+    async def show(pilot: Pilot[Any]) -> None:
+        screen = pilot.app.screen
+        assert isinstance(screen, WelcomeScreen)
+        for _ in range(ORDER[lang]):
+            screen.next_language()
+        await pilot.pause()
+
+    assert snap_compare(app_for(make_app), run_before=show, terminal_size=(80, 24))
+
+
+def test_language(snap_compare: SnapCompare, make_app: MakeApp) -> None:
+    async def show(pilot: Pilot[Any]) -> None:
+        await pilot.press("enter")
+        await pilot.pause()
+
+    assert snap_compare(app_for(make_app), run_before=show, terminal_size=(80, 24))
+
+
+SEARCHES = {"en": "presciption", "pl": "recpta", "ur": "نسخہ", "bn": "ডাক্তার"}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_search(snap_compare: SnapCompare, make_app: MakeApp, lang: str) -> None:
+    async def show(pilot: Pilot[Any]) -> None:
+        await choose(pilot, lang)
+        await pilot.click("#search")
+        await pilot.press(*SEARCHES[lang])
+        await pilot.pause()
+
+    assert snap_compare(app_for(make_app), run_before=show, terminal_size=(80, 24))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_step(snap_compare: SnapCompare, make_app: MakeApp, lang: str) -> None:
+    async def show(pilot: Pilot[Any]) -> None:
+        await at_step(pilot, lang)
+
+    assert snap_compare(app_for(make_app), run_before=show, terminal_size=(80, 24))
+
+
+@pytest.mark.parametrize("rtl", ["terminal", "reorder"])
+def test_step_in_urdu_under_each_rtl_setting(snap_compare: SnapCompare, make_app: MakeApp, rtl: str) -> None:
+    async def show(pilot: Pilot[Any]) -> None:
+        await at_step(pilot, "ur")
+
+    assert snap_compare(app_for(make_app, rtl=rtl), run_before=show, terminal_size=(100, 30))
+
+
+def test_step_high_contrast(snap_compare: SnapCompare, make_app: MakeApp) -> None:
+    async def show(pilot: Pilot[Any]) -> None:
+        await at_step(pilot, "en")
+
+    assert snap_compare(app_for(make_app, theme="high-contrast"), run_before=show, terminal_size=(80, 24))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_help_requested(snap_compare: SnapCompare, make_app: MakeApp, lang: str) -> None:
+    async def show(pilot: Pilot[Any]) -> None:
+        await at_step(pilot, lang)
+        await pilot.click("#stuck")
+        await pilot.pause()
+
+    assert snap_compare(app_for(make_app), run_before=show, terminal_size=(80, 24))
+
+
+def test_finished_with_qr_code(snap_compare: SnapCompare, make_app: MakeApp) -> None:
+    async def show(pilot: Pilot[Any]) -> None:
+        await choose(pilot, "en")
+        app = pilot.app
+        assert isinstance(app, KioskApp)
+        app.start_task("repeat-prescription")
+        await pilot.pause()
+        await pilot.click("#skip")
+        for _ in range(10):
+            await pilot.press("1")
+            await pilot.pause()
+
+    assert snap_compare(app_for(make_app), run_before=show, terminal_size=(100, 50))
