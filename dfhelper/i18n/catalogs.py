@@ -26,6 +26,18 @@ from babel import Locale, UnknownLocaleError
 from dfhelper.engine.text import Shown, msg_context
 
 DOMAIN = "dfhelper"
+LANGUAGE_CONTEXT = "dfhelper:language"
+"""Messages `dfhelper i18n compile` adds to each compiled catalog (never to the .po): the
+language's ``name``, ``english-name``, ``direction`` and ``review`` state, so the kiosk can
+list languages without loading Babel's locale data."""
+
+
+def language_fact(catalog: gettext.GNUTranslations, key: str) -> str | None:
+    """One of the `LANGUAGE_CONTEXT` facts in a compiled catalog (None: compiled without them)."""
+    found = catalog._catalog.get(f"{LANGUAGE_CONTEXT}\x04{key}")  # type: ignore[attr-defined]
+    return str(found) if found else None
+
+
 SOURCE_LOCALE = "en"
 
 

@@ -14,12 +14,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
-
 from dfhelper.engine.text import SAFETY_MESSAGES, UI_STRINGS, msg_context
 from dfhelper.flowlang.library import Library
 from dfhelper.flowlang.texts import flow_texts
-from dfhelper.i18n.catalogs import DOMAIN, SOURCE_LOCALE, available_locales, load_catalog, text_direction
+from dfhelper.i18n.catalogs import (
+    DOMAIN,
+    SOURCE_LOCALE,
+    available_locales,
+    language_fact,
+    load_catalog,
+    text_direction,
+)
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +54,8 @@ class Language:
 
 def names(code: str) -> tuple[str, str]:
     """The language's name in itself and in English."""
+    from babel import Locale, UnknownLocaleError
+
     base, _, modifier = code.partition("@")
     try:
         locale = Locale.parse(base)
@@ -74,16 +81,20 @@ def expected_keys(library: Library) -> list[object]:
 
 def assess(code: str, locales_dir: Path, keys: Sequence[object]) -> Language:
     """How complete one language's compiled catalog is."""
-    native, english = names(code)
     if code == SOURCE_LOCALE:
-        return Language(code, native, english, "ltr", 1.0, True, False)
+        return Language(code, "English", "English", "ltr", 1.0, True, False)
     catalog = load_catalog(locales_dir / code / "LC_MESSAGES" / f"{DOMAIN}.mo")
     messages: dict[object, str] = catalog._catalog  # type: ignore[attr-defined]
     safety = all(messages.get(m) for m in SAFETY_MESSAGES)
     done = sum(1 for k in keys if messages.get(k))
     coverage = done / len(keys) if keys else 1.0
-    draft = catalog.info().get("x-dfhelper-review", "draft") != "reviewed"
-    return Language(code, native, english, text_direction(code.partition("@")[0]), coverage, safety, draft)
+    draft = language_fact(catalog, "review") != "reviewed"
+    native, english = language_fact(catalog, "name"), language_fact(catalog, "english-name")
+    direction = language_fact(catalog, "direction")
+    if not (native and english and direction):  # compiled by plain pybabel: ask Babel (slower, more memory)
+        native, english = names(code)
+        direction = text_direction(code.partition("@")[0])
+    return Language(code, native, english, direction, coverage, safety, draft)
 
 
 def offered(

@@ -24,10 +24,11 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 from dfhelper.engine.text import SAFETY_MESSAGES
-from dfhelper.i18n.catalogs import DOMAIN
+from dfhelper.i18n.catalogs import DOMAIN, LANGUAGE_CONTEXT
 
 PROJECT = "dfhelper"
-REVIEW_HEADER = "X-Dfhelper-Review"
+REVIEW_LINE = "# Review: "
+"""The catalog's review state is a line of its header comment (Babel keeps no custom headers)."""
 """Catalog header: ``draft`` until a qualified translator has reviewed the catalog, then ``reviewed``."""
 DRAFT = "draft: needs review by a qualified translator"
 REVIEWED = "reviewed"
@@ -90,13 +91,17 @@ def init(locales: Path, template: Path, lang: str) -> Path:
 
 
 def _mark(catalog: Catalog, review: str) -> None:
-    headers = [(k, v) for k, v in catalog.mime_headers if k != REVIEW_HEADER]
-    catalog.mime_headers = [*headers, (REVIEW_HEADER, review)]
+    lines = [line for line in catalog.header_comment.splitlines() if not line.startswith(REVIEW_LINE)]
+    catalog.header_comment = "\n".join([*lines, f"{REVIEW_LINE}{review}"])
 
 
 def review_state(catalog: Catalog) -> str:
-    """The catalog's review header (``draft`` when absent)."""
-    return str(dict(catalog.mime_headers).get(REVIEW_HEADER, DRAFT))
+    """The catalog's review state, from its header comment (a draft when not marked)."""
+    comment: str = catalog.header_comment
+    for line in comment.splitlines():
+        if line.startswith(REVIEW_LINE):
+            return line.removeprefix(REVIEW_LINE).strip()
+    return DRAFT
 
 
 def update(locales: Path, template: Path) -> list[Path]:
@@ -114,10 +119,26 @@ def update(locales: Path, template: Path) -> list[Path]:
 
 
 def compile_all(locales: Path) -> list[Path]:
-    """Compile every catalog to ``.mo``, without fuzzy entries."""
+    """Compile every catalog to ``.mo``, without fuzzy entries.
+
+    The compiled catalog also carries the language's names and direction (from Babel's
+    locale data), so the kiosk can list languages without loading that data at run time.
+    """
+    from dfhelper.i18n.catalogs import text_direction
+    from dfhelper.i18n.languages import names
+
     done = []
-    for _, path in po_files(locales):
+    for lang, path in po_files(locales):
         catalog = _read(path)
+        native, english = names(lang)
+        facts = {
+            "name": native,
+            "english-name": english,
+            "direction": text_direction(lang.partition("@")[0]),
+            "review": "reviewed" if review_state(catalog) == REVIEWED else "draft",
+        }
+        for key, value in facts.items():
+            catalog.add(key, value, context=LANGUAGE_CONTEXT)
         target = path.with_suffix(".mo")
         with target.open("wb") as fh:
             write_mo(fh, catalog, use_fuzzy=False)

@@ -177,7 +177,8 @@ class KioskApp(App[int], inherit_bindings=False):
         self.push_screen(WelcomeScreen())
         self.set_interval(1.0, self.kiosk_idle_tick)
         if self.core is None and self._load_core is not None:
-            self.run_worker(self._load, thread=True, exclusive=True, group="load")
+            # after the welcome screen is painted: loading holds the GIL and would delay it
+            self.call_after_refresh(self.run_worker, self._load, thread=True, exclusive=True, group="load")
 
     def _load(self) -> None:
         assert self._load_core is not None

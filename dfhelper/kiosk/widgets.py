@@ -15,7 +15,6 @@ from textual.widgets import Input, Static
 
 from dfhelper.engine.text import Shown
 from dfhelper.flowlang.markup import spans
-from dfhelper.kiosk.qr import qr_lines
 
 RtlMode = Literal["terminal", "reorder"]
 
@@ -92,6 +91,8 @@ class QRCode(Static):
 
     def show(self, url: str) -> None:
         """Draw the code for ``url``."""
+        from dfhelper.kiosk.qr import qr_lines  # segno is needed only on the finished screen
+
         self.url = url
         self.update(Content("\n".join(qr_lines(url))))
 

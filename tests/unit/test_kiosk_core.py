@@ -205,3 +205,22 @@ def test_supervisor_shows_out_of_order_in_a_crash_loop() -> None:
 def test_child_command_drops_supervise() -> None:
     command = launch.child_command(["--config", "c.toml", "kiosk", "--supervise"])
     assert command[1:] == ["-m", "dfhelper", "--config", "c.toml", "kiosk"]
+
+
+def test_review_state_survives_update_and_compile(tmp_path: Path, core: KioskCore) -> None:
+    locales = tmp_path / "locales"
+    shutil.copytree(resources.locales_dir(), locales)
+    po = locales / "pl" / "LC_MESSAGES" / "dfhelper.po"
+    catalog = tools._read(po)
+    assert tools.review_state(catalog) == tools.DRAFT
+    tools._mark(catalog, tools.REVIEWED)
+    tools._write(po, catalog)
+    tools.update(locales, locales / "dfhelper.pot")
+    assert "# Review: reviewed" in po.read_text(encoding="utf-8")
+    tools.compile_all(locales)
+    from dfhelper.i18n.languages import assess
+
+    language = assess("pl", locales, [])
+    assert not language.draft
+    assert (language.native, language.english, language.direction) == ("Polski", "Polish", "ltr")
+    assert assess("ur", locales, []).direction == "rtl"
