@@ -91,6 +91,23 @@ class KioskScreen(Screen[None], inherit_bindings=False):
         visit = self.kiosk.visit
         self.set_class(visit is not None and visit.language.direction == "rtl", "rtl")
 
+    def choose(self, index: int) -> None:
+        """The answer, tile or language numbered ``index + 1`` (screens with numbered choices)."""
+
+    def on_key(self, event: events.Key) -> None:
+        """Number keys choose (not while typing in a box)."""
+        if isinstance(self.focused, KioskInput):
+            return
+        number = _number(event)
+        if number is not None:
+            event.stop()
+            self.choose(number - 1)
+
+    @on(Button.Pressed, "#stuck")
+    def stuck(self) -> None:
+        """ "I'm stuck - get help": ask for a person."""
+        self.kiosk.ask_for_help()
+
     def on_resize(self, event: events.Resize) -> None:
         """Too small: show the notice instead (nothing on the screen is lost)."""
         self._check_size(event.size.width, event.size.height)
@@ -205,13 +222,6 @@ class LanguageScreen(KioskScreen):
         """Switch the high-contrast theme on or off."""
         self.kiosk.toggle_contrast()
 
-    def on_key(self, event: events.Key) -> None:
-        """Number keys choose."""
-        number = _number(event)
-        if number is not None:
-            event.stop()
-            self.choose(number - 1)
-
 
 class TasksScreen(KioskScreen):
     """ "What do you need help with?": tiles for the top tasks and a search box."""
@@ -287,20 +297,6 @@ class TasksScreen(KioskScreen):
         """Back to the languages (or the welcome)."""
         self.kiosk.back_from_tasks()
 
-    @on(Button.Pressed, "#stuck")
-    def stuck(self) -> None:
-        """Ask for a person."""
-        self.kiosk.ask_for_help()
-
-    def on_key(self, event: events.Key) -> None:
-        """Number keys choose a tile (not while typing in the search box)."""
-        if isinstance(self.focused, KioskInput):
-            return
-        number = _number(event)
-        if number is not None:
-            event.stop()
-            self.choose(number - 1)
-
 
 class CircumstancesScreen(KioskScreen):
     """ "What applies to you?" — optional, skippable, asked and never inferred."""
@@ -358,11 +354,6 @@ class CircumstancesScreen(KioskScreen):
         if event.button.id == "skip":
             self.visit.facts.clear()
         self.kiosk.circumstances_done(self.flow_id)
-
-    @on(Button.Pressed, "#stuck")
-    def stuck(self) -> None:
-        """Ask for a person."""
-        self.kiosk.ask_for_help()
 
 
 class StepScreen(KioskScreen):
@@ -571,20 +562,6 @@ class StepScreen(KioskScreen):
         help_text = self.query_one("#help", Static)
         help_text.display = not help_text.display
 
-    @on(Button.Pressed, "#stuck")
-    def stuck(self) -> None:
-        """Ask for a person."""
-        self.kiosk.ask_for_help()
-
-    def on_key(self, event: events.Key) -> None:
-        """Number keys answer (not while typing)."""
-        if isinstance(self.focused, KioskInput):
-            return
-        number = _number(event)
-        if number is not None:
-            event.stop()
-            self.choose(number - 1)
-
 
 class FinishedScreen(KioskScreen):
     """What they did, what happens next, and a QR code to carry on at home."""
@@ -635,11 +612,6 @@ class FinishedScreen(KioskScreen):
     def all_done(self) -> None:
         """Clear everything for the next person."""
         self.kiosk.finish_visit()
-
-    @on(Button.Pressed, "#stuck")
-    def stuck(self) -> None:
-        """Ask for a person."""
-        self.kiosk.ask_for_help()
 
 
 class HelpScreen(KioskScreen):
