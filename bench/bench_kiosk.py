@@ -201,7 +201,7 @@ async def _visits(first: int, total: int) -> tuple[int, int]:
 
 def kiosk_wipe_memory(ctx: Context) -> Result:
     """Memory after many wiped visits, beside after a tenth as many."""
-    first, total = (20, 200) if ctx.quick else (100, 1000)
+    first, total = (10, 50) if ctx.quick else (100, 1000)
     after_first, after_total = asyncio.run(_visits(first, total))
     return Result(
         after_total / 1024,
