@@ -377,15 +377,14 @@ def cmd_kiosk(  # noqa: PLR0917
     """``dfhelper kiosk``: the patient's app (``--supervise``: and start it again if it stops)."""
     from dfhelper.kiosk import launch
 
-    folder = data_dir(config)
-    _kiosk_logging(folder)
-    if isinstance(env, os._Environ):
-        removed = launch.scrub_environment(env)
-        if removed:
-            logging.getLogger("dfhelper.kiosk").warning("removed settings: %s", ", ".join(removed))
+    removed = launch.scrub_environment(env) if isinstance(env, os._Environ) else []
     if any(name.upper().startswith("TEXTUAL") for name in env):
         err.write("dfhelper: refusing to start the kiosk with TEXTUAL* settings in its environment.\n")
         return EXIT_USAGE
+    folder = data_dir(config)
+    _kiosk_logging(folder)
+    if removed:
+        logging.getLogger("dfhelper.kiosk").warning("removed settings: %s", ", ".join(removed))
     if args.supervise:
         launch.ignore_terminal_signals()
         arguments = list(argv if argv is not None else sys.argv[1:]) or ["kiosk"]
