@@ -288,7 +288,9 @@ class Visit:
                 saved = self.core.outbox.add(request)
             except OutboxError as e:
                 log.error("%s", e)
-        self.help = HelpState(saved, connected=bool(self.core.config.desk.store_url))
+        # Nothing sends the outbox to a desk yet (the escalation issue), so the screen must say
+        # the request is on this kiosk only, whatever desk.store_url says.
+        self.help = HelpState(saved, connected=False)
         return self.help
 
     def leave_help(self) -> None:
