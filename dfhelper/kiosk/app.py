@@ -52,7 +52,6 @@ from dfhelper.kiosk.screens import (
 )
 
 if TYPE_CHECKING:
-    from dfhelper.engine.session import StepView
     from dfhelper.kiosk.visit import KioskCore, Visit
 
 log = logging.getLogger(__name__)
@@ -360,16 +359,6 @@ class KioskApp(App[int], inherit_bindings=False):
         assert self.visit is not None
         info = self.core.library.infos[flow_id]
         return self.visit.translator.flow_text(flow_id, None, "title", info.title)
-
-    def carry_on_url(self, view: StepView) -> str | None:
-        """The official page to carry on at home: the end step's link or source, else the flow's first."""
-        assert self.core is not None
-        flow = self.core.library.flow(view.flow)
-        candidates = [link.url for link in view.links] + list(view.sources)
-        for step in flow.steps:
-            candidates.extend(link.url for link in step.links)
-        candidates.extend(flow.sources)
-        return next((url for url in candidates if url.startswith("https://")), None)
 
     def after_answer(self, *, pushed: bool = True) -> None:
         """Show what the engine says comes next."""

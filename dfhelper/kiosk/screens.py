@@ -577,7 +577,7 @@ class FinishedScreen(KioskScreen):
                 yield Static(self.ui(s.WHAT_NEXT), classes="subheading")
                 for item in view.what_next:
                     yield Static(Content.assemble("• ", self.text(item)), classes="what-next")
-            url = self.kiosk.carry_on_url(view)
+            url = self.visit.carry_on_url(view)
             if url:
                 yield Static(self.ui(s.CARRY_ON_AT_HOME), classes="subheading")
                 yield QRCode(url, id="qr")

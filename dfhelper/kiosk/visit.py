@@ -23,7 +23,7 @@ from typing import Any, Literal
 from dfhelper.config import Config
 from dfhelper.engine.events import Event
 from dfhelper.engine.search import SearchIndex
-from dfhelper.engine.session import Session
+from dfhelper.engine.session import Session, StepView
 from dfhelper.engine.text import EnglishTranslator, Shown, Translator
 from dfhelper.escalation.outbox import HelpRequest, NewRequest, Outbox, OutboxError, default_path
 from dfhelper.flowlang.facts import FACT_NAMES, fact
@@ -256,6 +256,15 @@ class Visit:
         )
         self.help = None
         return self.session
+
+    def carry_on_url(self, view: StepView) -> str | None:
+        """The official page to carry on at home: the step's link or source, else the flow's first."""
+        flow = self.core.library.flow(view.flow)
+        candidates = [link.url for link in view.links] + list(view.sources)
+        for step in flow.steps:
+            candidates.extend(link.url for link in step.links)
+        candidates.extend(flow.sources)
+        return next((url for url in candidates if url.startswith("https://")), None)
 
     def request_help(self, reason: str = "asked_for_help", *, priority: bool = False) -> HelpState:
         """Save a request for a person (once per visit, until the patient goes back to a task)."""

@@ -224,3 +224,15 @@ def test_review_state_survives_update_and_compile(tmp_path: Path, core: KioskCor
     assert not language.draft
     assert (language.native, language.english, language.direction) == ("Polski", "Polish", "ltr")
     assert assess("ur", locales, []).direction == "rtl"
+
+
+def test_carry_on_url_is_an_official_page_from_the_flow(core: KioskCore) -> None:
+    visit = core.visit()
+    session = visit.start("repeat-prescription")
+    while not session.finished:
+        session.answer(session.view().options[0].value)
+    url = visit.carry_on_url(session.view())
+    assert url is not None
+    assert url.startswith("https://")
+    flow = core.library.flow("repeat-prescription")
+    assert url in {*flow.sources, *(s for step in flow.steps for s in step.sources)}
