@@ -74,8 +74,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=5)
 
     p = sub.add_parser("i18n", help="translation catalogs: extract, init, update, compile, stats")
-    p.add_argument("action", choices=["extract", "init", "update", "compile", "stats"])
-    p.add_argument("lang", nargs="?", help="with init: the new language's locale code, e.g. pl or pa_Arab")
+    p.add_argument("action", choices=["extract", "init", "update", "compile", "check", "stats"])
+    p.add_argument(
+        "lang",
+        nargs="?",
+        help="init: the new language's locale code, e.g. pl or pa_Arab; compile: only that language",
+    )
     p.add_argument("--format", choices=["text", "json"], default="text")
 
     p = sub.add_parser("kiosk", help="the waiting-room kiosk (what plain `dfhelper` runs)")
@@ -300,9 +304,20 @@ def cmd_i18n(args: argparse.Namespace, config: Config, out: TextIO, err: TextIO)
     elif args.action == "update":
         for path in tools.update(locales, template):
             out.write(f"Updated {path}\n")
-    elif args.action == "compile":
-        for path in tools.compile_all(locales):
-            out.write(f"Compiled {path}\n")
+    elif args.action in ("compile", "check"):
+        if args.action == "compile":
+            compiled, bad = tools.compile_all(locales, only=args.lang)
+            for path in compiled:
+                out.write(f"Compiled {path}\n")
+        else:
+            bad = tools.check(locales)
+        for problem in bad:
+            err.write(f"{problem}\n")
+        if bad:
+            err.write(f"{len(bad)} translation(s) cannot be used and are left out; the English is shown.\n")
+            return EXIT_PROBLEMS
+        if args.action == "check":
+            out.write("Every translation passes its checks.\n")
     else:
         rows = tools.stats(locales)
         if args.format == "json":

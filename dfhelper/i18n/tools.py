@@ -8,6 +8,8 @@ The same can be done with ``pybabel`` and the project's ``babel.cfg`` (see
 - ``init LANG``: a new ``locales/LANG/LC_MESSAGES/dfhelper.po``, marked as a draft.
 - ``update``: every ``.po`` brought up to the template; changed English becomes fuzzy.
 - ``compile``: ``.po`` → ``.mo``, leaving fuzzy entries out (so they are never shown).
+- ``check``: translations that compiling would leave out (broken markup, template code or
+  placeholders changed), with file and line.
 - ``stats``: per language, translated, fuzzy, missing, safety complete, reviewed.
 """
 
@@ -18,13 +20,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 from dfhelper.engine.text import SAFETY_MESSAGES
 from dfhelper.i18n.catalogs import DOMAIN, LANGUAGE_CONTEXT
+from dfhelper.i18n.checks import check_message
 
 PROJECT = "dfhelper"
 REVIEW_LINE = "# Review: "
@@ -118,18 +121,58 @@ def update(locales: Path, template: Path) -> list[Path]:
     return done
 
 
-def compile_all(locales: Path) -> list[Path]:
-    """Compile every catalog to ``.mo``, without fuzzy entries.
+@dataclass(frozen=True, slots=True)
+class BadTranslation:
+    """A translation left out of the compiled catalog, and why (see `dfhelper.i18n.checks`)."""
+
+    path: Path
+    line: int
+    context: str | None
+    why: str
+
+    def __str__(self) -> str:
+        where = f" [{self.context}]" if self.context else ""
+        return f"{self.path}:{self.line}:{where} {self.why}"
+
+
+def _bad_translations(path: Path, catalog: Catalog) -> list[tuple[Message, BadTranslation]]:
+    out: list[tuple[Message, BadTranslation]] = []
+    for message in catalog:
+        if not message.id or message.fuzzy:
+            continue
+        for issue in check_message(message.id, message.string or "", message.context):
+            out.append((message, BadTranslation(path, message.lineno or 0, message.context, issue.message)))
+    return out
+
+
+def check(locales: Path) -> list[BadTranslation]:
+    """Every translation that compiling would leave out, with its file and line."""
+    found: list[BadTranslation] = []
+    for _, path in po_files(locales):
+        found.extend(bad for _, bad in _bad_translations(path, _read(path)))
+    return found
+
+
+def compile_all(locales: Path, only: str | None = None) -> tuple[list[Path], list[BadTranslation]]:
+    """Compile every catalog to ``.mo``, without fuzzy entries or translations that fail a check.
 
     The compiled catalog also carries the language's names and direction (from Babel's
     locale data), so the kiosk can list languages without loading that data at run time.
+    Returns the compiled files and the translations left out (the English is shown instead).
+    ``only`` compiles one language.
     """
     from dfhelper.i18n.catalogs import text_direction
     from dfhelper.i18n.languages import names
 
     done = []
+    left_out: list[BadTranslation] = []
     for lang, path in po_files(locales):
+        if only is not None and lang != only:
+            continue
         catalog = _read(path)
+        for message, bad in _bad_translations(path, catalog):
+            message.string = ("",) * len(message.string) if isinstance(message.string, tuple | list) else ""
+            left_out.append(bad)
         native, english = names(lang)
         facts = {
             "name": native,
@@ -143,7 +186,7 @@ def compile_all(locales: Path) -> list[Path]:
         with target.open("wb") as fh:
             write_mo(fh, catalog, use_fuzzy=False)
         done.append(target)
-    return done
+    return done, left_out
 
 
 @dataclass(frozen=True)
