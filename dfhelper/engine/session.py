@@ -498,7 +498,10 @@ class Session:
                         self.flow_id, step.id, f"option.{option.value}.{field}", phrase
                     )
                     if not shown.fallback and shown.text != phrase:
-                        out.append(matching.Candidate(option.value, shown.text))
+                        # a translation may hold several phrases, separated by " | "
+                        for part in shown.text.split("|"):
+                            if part.strip():
+                                out.append(matching.Candidate(option.value, part.strip()))
         return out
 
     def _accept_text(self, value: str) -> None:

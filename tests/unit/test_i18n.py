@@ -124,6 +124,36 @@ def test_answers_are_values_in_every_language(tmp_path: Path) -> None:
     assert session.answers == {"t": {"pick": "two"}}
 
 
+TEXT_FLOW = flow_text(
+    "- id: what\n  kind: text\n  text: What went wrong?\n  options:\n"
+    "    - {value: id, text: They asked for ID, match: [passport], next: done}\n"
+    "    - {value: full, text: The list is full, match: [no space], next: done}\n"
+    "- id: done\n  kind: end\n  text: Done.\n",
+    flow_id="t",
+)
+
+
+@pytest.mark.parametrize(
+    "typed", ["chcieli zobaczyć mój paszport", "pytali o dowód osobisty", "powiedzieli że brak miejsc"]
+)
+def test_each_phrase_of_a_translated_match_list_is_matched_on_its_own(tmp_path: Path, typed: str) -> None:
+    flows, locales, template = _project(tmp_path, TEXT_FLOW)
+    tools.init(locales, template, "pl")
+    _translate(
+        locales,
+        "pl",
+        {
+            ("t:what:option.id.match.0", "passport"): "paszport | dowód osobisty | dokument tożsamości",
+            ("t:what:option.full.match.0", "no space"): "brak miejsc | lista pełna | nie ma miejsca",
+        },
+    )
+    tools.compile_all(locales)
+    session = _session(flows, locales, "pl")
+    result = session.answer_text(typed)
+    assert result.value == ("full" if "brak" in typed else "id")
+    assert result.kind.name == "ACCEPTED"
+
+
 @pytest.mark.parametrize(
     ("lang", "counts"),
     [
