@@ -101,10 +101,23 @@ class PathsConfig:
 
 @dataclass(frozen=True, slots=True)
 class DeskConfig:
-    """Where help requests go."""
+    """Where help requests go, and how the desk and kiosks behave around them."""
 
     store_url: str = ""
-    """sqlite:///path or postgresql://... Empty: a SQLite file in the data folder."""
+    """sqlite:///path or postgresql://user@host/db. Empty: a SQLite file in the data folder
+    (kiosk and desk on one machine). Use PostgreSQL for several machines; never a SQLite file
+    on a network share."""
+    name: str = "Reception"
+    """This desk's name, shown to other desks when it claims a request."""
+    webhook_url: str = ""
+    """Optional: also POST each new request as JSON to this URL (a team chat's incoming webhook)."""
+    unreachable_seconds: int = 30
+    """If a help request has not reached the desk after this many seconds, the kiosk tells the
+    patient to go to the desk."""
+    desk_absent_seconds: int = 60
+    """If no desk has been open for this many seconds, the kiosk tells the patient to go to the desk."""
+    realert_seconds: int = 120
+    """An unclaimed request is alerted again at the desk (bell, highlight) after this many seconds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +145,9 @@ _RANGES: dict[str, tuple[float, float | None]] = {
     "kiosk.idle_seconds": (30, None),
     "kiosk.still_there_seconds": (20, None),
     "kiosk.min_translation_coverage": (0, 1),
+    "desk.unreachable_seconds": (5, None),
+    "desk.desk_absent_seconds": (30, None),  # a desk says it is open every 10 seconds
+    "desk.realert_seconds": (30, None),
     "engine.check_failures_before_stuck": (1, None),
     "engine.revisits_before_stuck": (2, None),
     "engine.text_accept_score": (0, 100),
@@ -292,6 +308,15 @@ def _section(
             "'engine.text_confirm_score' must be lower than 'engine.text_accept_score'.",
             where.get("engine.text_confirm_score"),
         )
+    if isinstance(result, DeskConfig) and result.store_url:
+        from urllib.parse import urlsplit
+
+        if urlsplit(result.store_url).scheme not in ("sqlite", "postgresql", "postgres"):
+            problems.add(
+                "config-type",
+                "'desk.store_url' must start with sqlite:/// or postgresql://.",
+                where.get("desk.store_url"),
+            )
     if isinstance(result, KioskConfig) and result.staff_pin_hash is not None:
         from dfhelper.pin import is_pin_hash
 

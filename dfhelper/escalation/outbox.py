@@ -1,36 +1,30 @@
 """The kiosk's local outbox: a help request is committed here before the screen says "saved".
 
-One SQLite file on the kiosk's own disk, in WAL mode with ``synchronous=FULL``
-(the only setting that keeps a commit through a power cut), checked when the
-outbox opens: if SQLite cannot give us that, the outbox refuses to open rather
-than promise what it cannot keep. Writes use ``BEGIN IMMEDIATE`` so two
-processes never deadlock on an upgrade from read to write.
+One SQLite file on the kiosk's own disk, opened by `dfhelper.escalation.localdb`
+(WAL, ``synchronous=FULL``, checked; ``BEGIN IMMEDIATE`` for writes; never on a
+network share). The sender (`dfhelper.escalation.sender`) takes requests from
+here to the desk store and marks them delivered once the store has them.
 
 Each request gets a random id (its idempotency key, made before it is first
 stored) and a short ticket number the patient can read out at the desk. The
 request holds ids and choices only: nothing that identifies the patient.
-
-A file on a network share is refused: SQLite's WAL needs shared memory on one
-host, and locking over SMB/NFS is unreliable.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sqlite3
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+from dfhelper.escalation import localdb
+from dfhelper.escalation.localdb import filesystem_type, private_dir
 
-NETWORK_FILESYSTEMS = frozenset(
-    {"nfs", "nfs4", "cifs", "smb", "smb3", "smbfs", "fuse.sshfs", "sshfs", "9p", "afs", "ncpfs", "davfs"}
-)
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS help_requests (
@@ -46,7 +40,8 @@ CREATE TABLE IF NOT EXISTS help_requests (
     priority    INTEGER NOT NULL DEFAULT 0,
     steps_tried TEXT NOT NULL,          -- JSON list of flow:step ids
     needs       TEXT NOT NULL,          -- JSON list of needs the patient chose to share
-    delivered_at TEXT                   -- set when the desk store has it
+    delivered_at TEXT,                  -- set when the desk store has it
+    webhook_at  TEXT                    -- set when the practice's webhook has it (if one is set)
 );
 CREATE UNIQUE INDEX IF NOT EXISTS help_requests_ticket ON help_requests (kiosk, day, ticket);
 """
@@ -72,6 +67,23 @@ class HelpRequest:
     steps_tried: tuple[str, ...] = ()
     needs: tuple[str, ...] = ()
     delivered_at: str | None = None
+    webhook_at: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        """What the desk store and a webhook receive (ids and choices only)."""
+        return {
+            "id": self.id,
+            "ticket": self.ticket,
+            "created_at": self.created_at,
+            "kiosk": self.kiosk,
+            "flow": self.flow,
+            "step": self.step,
+            "lang": self.lang,
+            "reason": self.reason,
+            "priority": self.priority,
+            "steps_tried": list(self.steps_tried),
+            "needs": list(self.needs),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,25 +100,6 @@ class NewRequest:
     needs: Sequence[str] = field(default_factory=tuple)
 
 
-def filesystem_type(path: Path) -> str | None:
-    """The type of filesystem ``path`` is on, from /proc/mounts (None where unknown)."""
-    try:
-        mounts = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return None
-    target = str(path.resolve())
-    best, kind = "", None
-    for line in mounts:
-        parts = line.split()
-        if len(parts) < 3:
-            continue
-        mount = parts[1].replace("\\040", " ")
-        inside = target == mount or target.startswith(mount.rstrip("/") + "/")
-        if inside and len(mount) > len(best):
-            best, kind = mount, parts[2]
-    return kind
-
-
 def _row(row: sqlite3.Row) -> HelpRequest:
     return HelpRequest(
         id=row["id"],
@@ -121,6 +114,7 @@ def _row(row: sqlite3.Row) -> HelpRequest:
         steps_tried=tuple(json.loads(row["steps_tried"])),
         needs=tuple(json.loads(row["needs"])),
         delivered_at=row["delivered_at"],
+        webhook_at=row["webhook_at"],
     )
 
 
@@ -129,32 +123,16 @@ class Outbox:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        fs = filesystem_type(path.parent if not path.exists() else path)
-        if fs in NETWORK_FILESYSTEMS:
-            raise OutboxError(
-                f"{path}: this folder is on a network share ({fs}). Keep the outbox on the kiosk's own "
-                "disk: set [paths] data_dir to a local folder."
-            )
         try:
-            private_dir(path.parent)
-            self._db = sqlite3.connect(path, timeout=10.0, isolation_level=None, check_same_thread=False)
-        except (OSError, sqlite3.Error) as e:
-            raise OutboxError(f"{path}: cannot open the help-request outbox: {e}") from e
-        self._db.row_factory = sqlite3.Row
+            self._db = localdb.connect(path, "help-request outbox")
+        except localdb.LocalDbError as e:
+            raise OutboxError(str(e)) from e
         try:
-            mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-            self._db.execute("PRAGMA synchronous=FULL")
-            sync = self._db.execute("PRAGMA synchronous").fetchone()[0]
-            self._db.execute("PRAGMA busy_timeout=10000")
-            if str(mode).lower() != "wal" or int(sync) != 2:
-                raise OutboxError(
-                    f"{path}: SQLite would not keep this outbox safe (journal_mode={mode}, "
-                    f"synchronous={sync}; need wal and 2). Use a folder on a local disk."
-                )
-            with self._write():
-                for statement in filter(None, (s.strip() for s in _SCHEMA.split(";"))):
-                    self._db.execute(statement)
-                self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if version == 1:  # version 1 had no webhook column
+                with localdb.write(self._db):
+                    self._db.execute("ALTER TABLE help_requests ADD COLUMN webhook_at TEXT")
+            localdb.create_schema(self._db, _SCHEMA, SCHEMA_VERSION)
         except sqlite3.Error as e:
             self._db.close()
             raise OutboxError(f"{path}: cannot prepare the help-request outbox: {e}") from e
@@ -163,16 +141,8 @@ class Outbox:
         """Close the file."""
         self._db.close()
 
-    @contextmanager
-    def _write(self) -> Iterator[None]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        else:
-            self._db.execute("COMMIT")
+    def _write(self) -> AbstractContextManager[None]:
+        return localdb.write(self._db)
 
     def add(self, request: NewRequest, *, now: dt.datetime | None = None) -> HelpRequest:
         """Store a request durably and give it a ticket. Raises OutboxError if it could not be saved."""
@@ -227,12 +197,35 @@ class Outbox:
 
     def mark_delivered(self, request_id: str, *, now: dt.datetime | None = None) -> None:
         """Record that the desk store has this request."""
+        self._stamp("delivered_at", request_id, now)
+
+    def webhook_pending(self) -> list[HelpRequest]:
+        """Requests the practice's webhook has not yet accepted, oldest first."""
+        rows = self._db.execute(
+            "SELECT * FROM help_requests WHERE webhook_at IS NULL ORDER BY created_at, rowid"
+        ).fetchall()
+        return [_row(r) for r in rows]
+
+    def mark_webhook_sent(self, request_id: str, *, now: dt.datetime | None = None) -> None:
+        """Record that the practice's webhook accepted this request."""
+        self._stamp("webhook_at", request_id, now)
+
+    def _stamp(self, column: str, request_id: str, now: dt.datetime | None) -> None:
         stamp = (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds")
         with self._write():
             self._db.execute(
-                "UPDATE help_requests SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL",
+                f"UPDATE help_requests SET {column} = ? WHERE id = ? AND {column} IS NULL",
                 (stamp, request_id),
             )
+
+    def forget_before(self, cutoff: dt.datetime) -> int:
+        """Delete delivered requests created before ``cutoff`` (kept no longer than needed)."""
+        with self._write():
+            cursor = self._db.execute(
+                "DELETE FROM help_requests WHERE delivered_at IS NOT NULL AND created_at < ?",
+                (cutoff.isoformat(timespec="seconds"),),
+            )
+        return cursor.rowcount
 
 
 def default_path(data_dir: Path) -> Path:
@@ -240,9 +233,12 @@ def default_path(data_dir: Path) -> Path:
     return data_dir / "outbox.sqlite3"
 
 
-def private_dir(path: Path) -> Path:
-    """Make ``path`` a folder only this user can read (help requests are not for other users)."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if os.name == "posix":
-        os.chmod(path, 0o700)
-    return path
+__all__ = [
+    "HelpRequest",
+    "NewRequest",
+    "Outbox",
+    "OutboxError",
+    "default_path",
+    "filesystem_type",
+    "private_dir",
+]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from dfhelper.escalation import localdb
 from dfhelper.escalation import outbox as ob
 from dfhelper.escalation.outbox import NewRequest, Outbox, OutboxError
 
@@ -87,7 +88,7 @@ def test_a_committed_request_survives_the_process_being_killed(tmp_path: Path) -
 
 
 def test_a_network_share_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ob, "filesystem_type", lambda path: "cifs")
+    monkeypatch.setattr(localdb, "filesystem_type", lambda path: "cifs")
     with pytest.raises(OutboxError, match="network share"):
         Outbox(tmp_path / "o.sqlite3")
 
