@@ -180,11 +180,17 @@ class Sender:
             self._thread = None
         self.close()
 
+    def _drop_store(self) -> None:
+        store, self._store = self._store, None
+        if store is not None:
+            try:
+                store.close()
+            except Exception:  # a broken connection may fail to close; it is dropped anyway
+                log.debug("sender: closing the store failed", exc_info=True)
+
     def close(self) -> None:
         """Close the outbox and store connections."""
-        if self._store is not None:
-            self._store.close()
-            self._store = None
+        self._drop_store()
         if self._outbox is not None:
             self._outbox.close()
             self._outbox = None
@@ -197,9 +203,8 @@ class Sender:
                 self.failures += 1
                 pause = self.retry.pause(self.failures)
                 log.warning("sender: desk store not reachable (%s); retrying in %.1f s", e, pause)
-                if self._store is not None and self.failures > 1:
-                    self._store.close()
-                    self._store = None  # connect afresh next time
+                if self.failures > 1:
+                    self._drop_store()  # connect afresh next time
                 self._stop.wait(pause)
                 continue
             except Exception:  # never let the sender die quietly
