@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -127,7 +128,7 @@ class Flaky:
     def __call__(self) -> DeskStore:
         if self.down:
             raise StoreUnavailable("unreachable (test)")
-        return _FlakyStore(self, self.connect())
+        return cast(DeskStore, _FlakyStore(self, self.connect()))
 
 
 class _FlakyStore:
