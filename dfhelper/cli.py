@@ -326,14 +326,14 @@ def cmd_i18n(args: argparse.Namespace, config: Config, out: TextIO, err: TextIO)
             )
         else:
             out.write(
-                f"{'language':<10} {'translated':>10} {'fuzzy':>6} {'missing':>8} {'coverage':>9}  "
+                f"{'language':<12} {'translated':>10} {'fuzzy':>6} {'missing':>8} {'coverage':>9}  "
                 "safety    review\n"
             )
             for r in rows:
                 safety = "complete" if r.safety_complete else "MISSING"
                 review = "reviewed" if r.reviewed else "draft: needs review"
                 out.write(
-                    f"{r.lang:<10} {r.translated:>10} {r.fuzzy:>6} {r.missing:>8} {r.coverage:>8.0%}  "
+                    f"{r.lang:<12} {r.translated:>10} {r.fuzzy:>6} {r.missing:>8} {r.coverage:>8.0%}  "
                     f"{safety:<9} {review}\n"
                 )
     return EXIT_OK
