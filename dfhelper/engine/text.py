@@ -47,6 +47,10 @@ class Translator(Protocol):
         """One of dfhelper's own sentences."""
         ...
 
+    def ngettext(self, singular: str, plural: str, n: int) -> Shown:
+        """A sentence about ``n`` things, in the language's plural form for ``n`` (``{n}`` filled in)."""
+        ...
+
 
 class EnglishTranslator:
     """Shows everything in English: the source language."""
@@ -60,6 +64,10 @@ class EnglishTranslator:
     def ui(self, english: str) -> Shown:
         """The English sentence as written in the code."""
         return Shown(english)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> Shown:
+        """The English singular for one, else the plural, ``{n}`` filled in."""
+        return Shown((singular if n == 1 else plural).format(n=n))
 
 
 def msg_context(flow: str, step: str | None, field: str) -> str:

@@ -31,6 +31,14 @@ log = logging.getLogger(__name__)
 MODIFIER_NAMES = {"easyread": ("Easy Read", "Easy Read")}
 """Locale modifiers we use (``en@easyread``), and their names (own language, English)."""
 
+SCRIPT_NAMES = {
+    "pa": ("ਪੰਜਾਬੀ ਗੁਰਮੁਖੀ", "Punjabi Gurmukhi"),
+    "pa_Guru": ("ਪੰਜਾਬੀ ਗੁਰਮੁਖੀ", "Punjabi Gurmukhi"),
+    "pa_Arab": ("پنجابی شاہ مکھی", "Punjabi Shahmukhi"),
+}
+"""Names for a language written in two scripts, by the script names its readers use (Babel
+calls Shahmukhi "Arabic", and names plain ``pa`` without its script)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Language:
@@ -56,6 +64,8 @@ def names(code: str) -> tuple[str, str]:
     """The language's name in itself and in English."""
     from babel import Locale, UnknownLocaleError
 
+    if code in SCRIPT_NAMES:
+        return SCRIPT_NAMES[code]
     base, _, modifier = code.partition("@")
     try:
         locale = Locale.parse(base)
@@ -120,6 +130,8 @@ def offered(
             refused.append((code, f"only {language.coverage:.0%} translated (need {min_coverage:.0%})"))
         else:
             chosen.append(language)
+    if not wanted:  # no order set by the practice: Easy Read next to English, then by English name
+        chosen[1:] = sorted(chosen[1:], key=lambda lang: ("@easyread" not in lang.code, lang.english))
     for code, why in refused:
         log.warning("language %s is not offered: %s", code, why)
     return chosen, refused

@@ -290,7 +290,12 @@ class KioskApp(App[int], inherit_bindings=False):
 
     def still_there_line(self, seconds: int) -> Content:
         """ "This screen will clear in N seconds", in the patient's language."""
-        return self._ui(s.STILL_THERE_WIPE, seconds=seconds)
+        from dfhelper.kiosk.widgets import content
+
+        if self.visit is None:
+            english = s.STILL_THERE_WIPE if seconds == 1 else s.STILL_THERE_WIPE_PLURAL
+            return content(Shown(english.format(n=seconds)))
+        return content(self.visit.plural(s.STILL_THERE_WIPE, s.STILL_THERE_WIPE_PLURAL, seconds))
 
     def _ui(self, english: str, **params: object) -> Content:
         from dfhelper.kiosk.widgets import content

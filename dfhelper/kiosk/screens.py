@@ -192,8 +192,10 @@ class LanguageScreen(KioskScreen):
         with VerticalScroll(classes="body"):
             yield Static(Content(s.CHOOSE_LANGUAGE), classes="heading")
             with Grid(id="languages"):
-                for i, language in enumerate(core.languages[:OPTION_SLOTS], start=1):
-                    yield Button(Content(f"{i}  {language.label}"), id=f"lang-{i - 1}", classes="language")
+                for i, language in enumerate(core.languages, start=1):
+                    # number keys reach the first nine; the rest by touch, Tab or arrows
+                    number = f"{i}  " if i <= OPTION_SLOTS else ""
+                    yield Button(Content(f"{number}{language.label}"), id=f"lang-{i - 1}", classes="language")
         with Horizontal(classes="nav"):
             yield Button(Content("High contrast"), id="contrast")
         yield from self.compose_safety()
@@ -207,7 +209,7 @@ class LanguageScreen(KioskScreen):
         """Choose a language by its place in the list."""
         core = self.kiosk.core
         assert core is not None
-        if 0 <= index < len(core.languages[:OPTION_SLOTS]):
+        if 0 <= index < len(core.languages):
             self.visit.choose_language(core.languages[index].code)
             self.app.push_screen(TasksScreen())
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dfhelper.engine.text import N_
+from dfhelper.engine.text import N_, N_plural
 
 WELCOME = N_("Need help with the NHS App or contacting your GP online?")
 WELCOME_TOUCH = N_("Touch the screen or press any key to start.")
@@ -38,7 +38,10 @@ HELP_LOCAL_ONLY = N_(
 HELP_NOT_SAVED = N_("Sorry, your request could not be saved. Please go to reception now.")
 HELP_WAIT = N_("Please show this number at reception.")
 STILL_THERE = N_("Are you still there?")
-STILL_THERE_WIPE = N_("To keep your information private, this screen will clear in {seconds} seconds.")
+STILL_THERE_WIPE, STILL_THERE_WIPE_PLURAL = N_plural(
+    "To keep your information private, this screen will clear in {n} second.",
+    "To keep your information private, this screen will clear in {n} seconds.",
+)
 MORE_TIME = N_("I need more time")
 TOO_SMALL = N_("This screen is too small. Please make the window bigger, or ask at reception.")
 STAFF_PIN = N_("Staff only: enter the PIN to close dfhelper.")

@@ -191,6 +191,10 @@ class Visit:
         except (KeyError, IndexError, ValueError):  # a translation broke a field: English is right
             return Shown(english.format(**params), SOURCE_LOCALE, True)
 
+    def plural(self, singular: str, plural: str, n: int) -> Shown:
+        """A sentence about ``n`` things in the language's plural form for ``n`` (``{n}`` filled in)."""
+        return self.translator.ngettext(singular, plural, n)
+
     def choose_language(self, code: str) -> None:
         """Switch the patient's language (an offered one), keeping their place in a flow."""
         self.lang = self.core.language(code).code

@@ -1,4 +1,4 @@
-"""SVG snapshots of the kiosk's key screens in English, Polish, Urdu and Bengali.
+"""SVG snapshots of the kiosk's key screens in several scripts (Latin, Arabic, Bengali, Gurmukhi).
 
 Update after an intended change with ``python -m pytest tests/kiosk/test_snapshots.py --snapshot-update``
 and look at the report before committing.
@@ -17,13 +17,16 @@ from dfhelper.kiosk.screens import WelcomeScreen
 from tests.kiosk.conftest import MakeApp
 
 LANGUAGES = ["en", "pl", "ur", "bn"]
-ORDER = {code: i for i, code in enumerate(LANGUAGES)}
+"""Languages for the welcome, search and help screens."""
+OFFERED = [*LANGUAGES, "pa", "ar", "en@easyread"]
+"""The kiosk under test offers these, in this order (number keys 1 to 7)."""
+ORDER = {code: i for i, code in enumerate(OFFERED)}
 
 SnapCompare = Callable[..., bool]
 
 
 def app_for(make_app: MakeApp, **kiosk: Any) -> KioskApp:
-    return make_app(languages=tuple(LANGUAGES), min_translation_coverage=0.0, **kiosk)
+    return make_app(languages=tuple(OFFERED), min_translation_coverage=0.0, **kiosk)
 
 
 async def choose(pilot: Pilot[Any], lang: str) -> None:
@@ -69,6 +72,15 @@ def test_language(snap_compare: SnapCompare, make_app: MakeApp) -> None:
     assert snap_compare(app_for(make_app), run_before=show, terminal_size=(80, 24))
 
 
+def test_every_shipped_language_listed(snap_compare: SnapCompare, make_app: MakeApp) -> None:
+    async def show(pilot: Pilot[Any]) -> None:
+        await pilot.press("enter")
+        await pilot.pause()
+
+    app = make_app()  # the default: every shipped language that qualifies
+    assert snap_compare(app, run_before=show, terminal_size=(100, 50))
+
+
 SEARCHES = {"en": "presciption", "pl": "recpta", "ur": "نسخہ", "bn": "ডাক্তার"}
 
 
@@ -83,7 +95,7 @@ def test_search(snap_compare: SnapCompare, make_app: MakeApp, lang: str) -> None
     assert snap_compare(app_for(make_app), run_before=show, terminal_size=(80, 24))
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("lang", [*LANGUAGES, "pa", "en@easyread"])
 def test_step(snap_compare: SnapCompare, make_app: MakeApp, lang: str) -> None:
     async def show(pilot: Pilot[Any]) -> None:
         await at_step(pilot, lang)
@@ -92,9 +104,12 @@ def test_step(snap_compare: SnapCompare, make_app: MakeApp, lang: str) -> None:
 
 
 @pytest.mark.parametrize("rtl", ["terminal", "reorder"])
-def test_step_in_urdu_under_each_rtl_setting(snap_compare: SnapCompare, make_app: MakeApp, rtl: str) -> None:
+@pytest.mark.parametrize("lang", ["ur", "ar"])
+def test_step_right_to_left_under_each_rtl_setting(
+    snap_compare: SnapCompare, make_app: MakeApp, lang: str, rtl: str
+) -> None:
     async def show(pilot: Pilot[Any]) -> None:
-        await at_step(pilot, "ur")
+        await at_step(pilot, lang)
 
     assert snap_compare(app_for(make_app, rtl=rtl), run_before=show, terminal_size=(100, 30))
 

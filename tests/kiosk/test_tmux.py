@@ -83,6 +83,8 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
 def test_a_patient_completes_a_flow_and_cannot_quit(terminal: Terminal) -> None:
     terminal.wait_for("Need help with the NHS App")
     terminal.keys("Enter")
+    terminal.wait_for("Choose your language")
+    terminal.keys("1")  # English
     shown = terminal.wait_for("What do you need help with?")
     number = next(line for line in shown.splitlines() if "Order a repeat prescription" in line)
     terminal.keys("2" if "2  Order" in number else "1")

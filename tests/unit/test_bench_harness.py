@@ -75,3 +75,25 @@ def test_json_output_lists_the_chosen_benchmark(tmp_path: Path) -> None:
     (row,) = json.loads(done.stdout)
     assert row["name"] == "startup-scaling"
     assert row["floor"] > 0
+
+
+def test_search_bench_library_and_typed_queries() -> None:
+    from rapidfuzz.distance import OSA
+
+    from bench.bench_search import TYPOS, WORDS, phrase_library, target_queries
+    from dfhelper.engine.search import SearchIndex
+
+    entries = phrase_library(60)
+    assert entries == phrase_library(60)  # deterministic
+    assert len(entries) == 60 * 20
+    assert len(SearchIndex(entries)) == len(entries)  # no phrase is dropped as a duplicate
+    queries = target_queries(entries, 18)
+    assert {q.lang for q in queries} == set(WORDS)
+    assert [q.kind for q in queries[:4]] == ["exact", *TYPOS]
+    for n in range(0, len(queries), 4):
+        right, *typos = queries[n : n + 4]
+        assert right.keystrokes()[-1] == right.text
+        for typo in typos:
+            assert typo.flow == right.flow
+            assert OSA.distance(right.text, typo.text) == 1  # one letter swapped, dropped or doubled
+            assert [w[0] for w in typo.text.split()] == [w[0] for w in right.text.split()]

@@ -1,0 +1,78 @@
+"""The catalogs we ship: every translation usable, safety complete, drafts marked, plurals right."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dfhelper import resources
+from dfhelper.i18n import tools
+from dfhelper.i18n.catalogs import CatalogTranslator
+from dfhelper.kiosk import strings as s
+
+LOCALES = resources.locales_dir()
+SHIPPED = [lang for lang, _ in tools.po_files(LOCALES)]
+
+
+def test_the_first_dozen_languages_are_shipped() -> None:
+    assert set(SHIPPED) >= {
+        "en@easyread", "pl", "ro", "pa", "pa_Arab", "ur", "pt", "es", "ar", "bn", "gu", "it", "uk",
+    }  # fmt: skip
+
+
+def test_every_shipped_translation_passes_its_checks() -> None:
+    assert [str(bad) for bad in tools.check(LOCALES)] == []
+
+
+@pytest.mark.parametrize("row", tools.stats(LOCALES), ids=lambda r: r.lang)
+def test_each_shipped_language_is_complete_and_says_whether_it_was_reviewed(row: tools.Stats) -> None:
+    assert row.safety_complete
+    assert (row.fuzzy, row.missing) == (0, 0)
+    path = LOCALES / row.lang / "LC_MESSAGES" / "dfhelper.po"
+    comment = tools._read(path).header_comment
+    assert tools.REVIEW_LINE + (tools.REVIEWED if row.reviewed else tools.DRAFT) in comment
+
+
+@pytest.mark.parametrize(
+    ("lang", "counts"),
+    [
+        ("pl", {1: "1 sekundę", 3: "3 sekundy", 5: "5 sekund", 22: "22 sekundy"}),
+        ("uk", {1: "1 секунду", 3: "3 секунди", 11: "11 секунд", 21: "21 секунду"}),
+        ("ar", {1: "ثانية واحدة", 2: "ثانيتين", 5: "5 ثوانٍ", 30: "30 ثانية"}),
+        ("ro", {1: "1 secundă", 5: "5 secunde", 30: "30 de secunde"}),
+    ],
+)
+def test_the_countdown_uses_the_languages_plural_forms(lang: str, counts: dict[int, str]) -> None:
+    translator = CatalogTranslator(lang, LOCALES)
+    for n, expected in counts.items():
+        shown = translator.ngettext(s.STILL_THERE_WIPE, s.STILL_THERE_WIPE_PLURAL, n)
+        assert expected in shown.text, (n, shown.text)
+        assert not shown.fallback
+
+
+def test_a_broken_translation_is_left_out_and_reported_with_its_line(tmp_path: Path) -> None:
+    import shutil
+
+    locales = tmp_path / "locales"
+    shutil.copytree(LOCALES, locales)
+    po = locales / "pl" / "LC_MESSAGES" / "dfhelper.po"
+    catalog = tools._read(po)
+    flow_msg = next(m for m in catalog if m.context and "{{" in str(m.id))
+    flow_msg.string = "Zadzwoń {{ practice.phone }"
+    ui_msg = catalog.get(s.HELP_SAVED)
+    assert ui_msg is not None
+    ui_msg.string = "Numer: {bilet}"
+    mark_msg = next(m for m in catalog if m.context and m.context.endswith(":text") and "{" not in str(m.id))
+    mark_msg.string = "[b]Ważne"
+    tools._write(po, catalog)
+    _, bad = tools.compile_all(locales)
+    assert len(bad) == 3
+    assert all(str(b).startswith(f"{po}:") for b in bad)
+    why = " ".join(b.why for b in bad)
+    assert "template code" in why
+    assert "placeholders" in why
+    assert "never closed" in why
+    translator = CatalogTranslator("pl", locales)
+    shown = translator.ui(s.HELP_SAVED)
+    assert shown.fallback  # English, marked, never the broken text
