@@ -327,7 +327,7 @@ class Session:
                 self.stack.append({"flow": step.flow, "step": None})
                 continue
             if isinstance(step, Escalate):
-                self._escalate(flow.id, step.id, step.reason)
+                self._escalate(flow.id, step.id, step.reason, priority=step.priority)
                 return
             if isinstance(step, End) and len(self.stack) == 1:
                 self.status = "finished"
@@ -346,9 +346,11 @@ class Session:
         if self.visits[key] >= self.settings.revisits_before_stuck:
             self._signal(Stuck.BACK_AND_FORTH, flow, step)
 
-    def _escalate(self, flow: str, step: str, reason: str) -> None:
+    def _escalate(self, flow: str, step: str, reason: str, *, priority: bool = False) -> None:
         self.status = "escalated"
         self.outcome = {"kind": "escalate", "flow": flow, "step": step, "reason": reason}
+        if priority:
+            self.outcome["priority"] = "true"  # a red flag: the desk sees it first
         self._emit(EventKind.ESCALATED, flow, step, reason=reason)
 
     def _signal(self, why: Stuck, flow: str, step: str) -> None:

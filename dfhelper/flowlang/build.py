@@ -67,6 +67,16 @@ def _date(node: Node, problems: Problems, name: str, step: str | None) -> Any:
         return _BAD
 
 
+def _bool(node: Node, problems: Problems, name: str, step: str | None) -> Any:
+    text = _scalar(node, problems, name, step)
+    if text is _BAD:
+        return _BAD
+    if text in ("true", "false"):
+        return text == "true"
+    problems.add("wrong-type", f"'{name}' must be true or false, not '{text}'.", mark_of(node), step=step)
+    return _BAD
+
+
 def _what(node: Node) -> str:
     if isinstance(node, MappingNode):
         return "mapping (key: value pairs)"
@@ -115,6 +125,8 @@ def _reader_for(tp: Any) -> Reader:
         return _scalar
     if tp is dt.date:
         return _date
+    if tp is bool:
+        return _bool
     if tp is Step:
         return _step
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):

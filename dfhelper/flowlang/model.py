@@ -217,6 +217,12 @@ class Escalate(Step):
             required=True,
         ),
     )
+    priority: bool = field(
+        default=False,
+        metadata=doc(
+            "true for a red flag (the patient may need care soon): the desk sees it first, marked urgent."
+        ),
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
