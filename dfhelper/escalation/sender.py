@@ -218,6 +218,12 @@ class Sender:
 
     # -- what the help screen reads ------------------------------------------------------------
 
+    @property
+    def connected(self) -> bool:
+        """True once the desk store has answered a whole pass."""
+        with self._lock:
+            return self._store_ok_at is not None
+
     def status(self, request: HelpRequest) -> SendStatus:
         """What is known about ``request`` now (cheap: no I/O)."""
         with self._lock:

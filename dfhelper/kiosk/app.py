@@ -179,6 +179,11 @@ class KioskApp(App[int], inherit_bindings=False):
             # after the welcome screen is painted: loading holds the GIL and would delay it
             self.call_after_refresh(self.run_worker, self._load, thread=True, exclusive=True, group="load")
 
+    def on_unmount(self) -> None:
+        """Stop the sender and close the outbox (a saved request waits there for the next start)."""
+        if self.core is not None:
+            self.core.close()
+
     def _load(self) -> None:
         assert self._load_core is not None
         core = self._load_core()

@@ -21,6 +21,7 @@ from textual.widgets import Button, Static
 from dfhelper.engine import text as t
 from dfhelper.engine.text import Shown
 from dfhelper.kiosk import strings as s
+from dfhelper.kiosk.visit import HelpPhase
 from dfhelper.kiosk.widgets import KioskInput, QRCode, SafetyLine, content
 
 if TYPE_CHECKING:
@@ -617,21 +618,26 @@ class FinishedScreen(KioskScreen):
 
 
 class HelpScreen(KioskScreen):
-    """The ticket number, and honestly where the request is."""
+    """The ticket number, and honestly where the request is, updated as it moves."""
+
+    PHASE_TEXT: ClassVar[dict[HelpPhase, str]] = {
+        HelpPhase.NOT_SAVED: s.HELP_NOT_SAVED,
+        HelpPhase.SENDING: s.HELP_SENDING,
+        HelpPhase.AT_DESK: s.HELP_AT_DESK,
+        HelpPhase.COMING: s.HELP_COMING,
+        HelpPhase.GO_TO_DESK: s.HELP_GO_TO_DESK,
+        HelpPhase.DONE: s.HELP_DONE,
+    }
 
     def compose(self) -> ComposeResult:
         state = self.visit.help
         assert state is not None
+        self._phase = self.visit.help_phase()
         with VerticalScroll(classes="body"):
-            if state.request is None:
-                yield Static(self.ui(s.HELP_NOT_SAVED), classes="heading", id="help-state")
-            else:
+            if state.request is not None:
                 yield Static(self.ui(s.HELP_SAVED, ticket=state.request.ticket), classes="heading")
                 yield Static(Content(state.request.ticket), id="ticket")
-                if state.connected:
-                    yield Static(self.ui(s.HELP_WAIT), id="help-state")
-                else:
-                    yield Static(self.ui(s.HELP_LOCAL_ONLY), id="help-state")
+            yield Static(self.ui(self.PHASE_TEXT[self._phase]), id="help-state", classes=self._phase.value)
             yield Static(self.ui(t.TELL_RECEPTION), classes="why")
         with Horizontal(classes="nav"):
             yield Button(self.ui(s.BACK), id="back")
@@ -639,9 +645,22 @@ class HelpScreen(KioskScreen):
         yield from self.compose_safety()
 
     def on_mount(self) -> None:
-        """Focus Back."""
+        """Focus Back; follow the request as it moves."""
         super().on_mount()
         self.query_one("#back", Button).focus()
+        self.set_interval(0.5, self.follow)
+
+    def follow(self) -> None:
+        """Show the request's new phase when it changes."""
+        if self.visit.help is None:
+            return
+        phase = self.visit.help_phase()
+        if phase is self._phase:
+            return
+        self._phase = phase
+        line = self.query_one("#help-state", Static)
+        line.set_classes(phase.value)
+        line.update(self.ui(self.PHASE_TEXT[phase]))
 
     @on(Button.Pressed, "#back")
     def back(self) -> None:

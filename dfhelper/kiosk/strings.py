@@ -32,11 +32,12 @@ CARRY_ON_AT_HOME = N_("Scan this code with a phone camera to carry on at home:")
 ANOTHER_TASK = N_("Help with something else")
 ALL_DONE = N_("I have finished")
 HELP_SAVED = N_("Your request for help is saved. Your number is {ticket}.")
-HELP_LOCAL_ONLY = N_(
-    "This screen is not connected to the reception desk yet. Please go to reception and show this number."
-)
 HELP_NOT_SAVED = N_("Sorry, your request could not be saved. Please go to reception now.")
-HELP_WAIT = N_("Please show this number at reception.")
+HELP_SENDING = N_("Sending your request to reception. Please wait here.")
+HELP_AT_DESK = N_("Reception has your request. Please wait here. Someone will come to you.")
+HELP_COMING = N_("Someone is coming to help you now. Please wait here.")
+HELP_GO_TO_DESK = N_("Please go to reception now and show this number.")
+HELP_DONE = N_("Reception has closed your request. If you still need help, please go to reception.")
 STILL_THERE = N_("Are you still there?")
 STILL_THERE_WIPE, STILL_THERE_WIPE_PLURAL = N_plural(
     "To keep your information private, this screen will clear in {n} second.",

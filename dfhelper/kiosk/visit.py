@@ -1,7 +1,8 @@
 """What the kiosk knows, without any screen: the long-lived parts, and one patient's visit.
 
 `KioskCore` is loaded once when the kiosk starts: configuration, flows,
-offered languages, translators, search indexes and the help-request outbox.
+offered languages, translators, search indexes, the help-request outbox and
+the sender that takes requests from it to the desk.
 A `Visit` is one patient's time at the screen, from the first touch to the
 wipe: their language, the circumstances they chose to share, the `Session`
 for the task they picked, and any help request. Dropping the `Visit` forgets
@@ -14,7 +15,10 @@ engine, where tests reach it without a screen. Nothing here imports Textual.
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +30,8 @@ from dfhelper.engine.search import SearchIndex
 from dfhelper.engine.session import Session, StepView
 from dfhelper.engine.text import EnglishTranslator, Shown, Translator
 from dfhelper.escalation.outbox import HelpRequest, NewRequest, Outbox, OutboxError, default_path
+from dfhelper.escalation.sender import Sender
+from dfhelper.escalation.store import COME_TO_DESK, default_url, open_store
 from dfhelper.flowlang.facts import FACT_NAMES, fact
 from dfhelper.flowlang.library import Library
 from dfhelper.i18n.catalogs import SOURCE_LOCALE, CatalogTranslator
@@ -70,14 +76,31 @@ class SearchOutcome:
     tasks: tuple[Task, ...] = ()
 
 
+class HelpPhase(enum.Enum):
+    """Where a help request is, as the patient is told it."""
+
+    NOT_SAVED = "not_saved"
+    """It could not be saved here: go to reception now."""
+    SENDING = "sending"
+    """Saved on this kiosk, on its way to reception."""
+    AT_DESK = "at_desk"
+    """Reception has it and a desk is open: wait here."""
+    COMING = "coming"
+    """Someone at the desk said "I'm coming"."""
+    GO_TO_DESK = "go_to_desk"
+    """Reception cannot be reached, nobody is watching, or the desk asked: go to reception."""
+    DONE = "done"
+    """The desk closed the request."""
+
+
 @dataclass(frozen=True, slots=True)
 class HelpState:
     """A help request as the patient sees it."""
 
     request: HelpRequest | None
     """None: it could not be saved (the screen must say so and send the patient to the desk)."""
-    connected: bool
-    """Whether a desk store is set up to receive it (False: saved on this kiosk only)."""
+    saved_at: float = 0.0
+    """When it was saved (the core's monotonic clock)."""
 
 
 class KioskCore:
@@ -93,12 +116,16 @@ class KioskCore:
         outbox: Outbox | None,
         practice: Mapping[str, Any],
         listener: Callable[[Event], None] | None = None,
+        sender: Sender | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.config = config
         self.library = library
         self.locales_dir = locales_dir
         self.languages = languages
         self.outbox = outbox
+        self.sender = sender
+        self.clock = clock
         self.practice = dict(practice)
         self.listener = listener
         self._translators: dict[str, Translator] = {}
@@ -122,14 +149,32 @@ class KioskCore:
             min_coverage=config.kiosk.min_translation_coverage,
         )
         outbox: Outbox | None = None
+        sender: Sender | None = None
         if data_dir is not None:
             try:
                 outbox = Outbox(default_path(data_dir))
             except OutboxError as e:
                 log.error("%s", e)
+            else:
+                url = config.desk.store_url or default_url(data_dir)
+                sender = Sender(outbox.path, lambda: open_store(url), webhook_url=config.desk.webhook_url)
+                sender.start()
         return cls(
-            config, library, locales_dir=locales_dir, languages=languages, outbox=outbox, practice=practice
+            config,
+            library,
+            locales_dir=locales_dir,
+            languages=languages,
+            outbox=outbox,
+            practice=practice,
+            sender=sender,
         )
+
+    def close(self) -> None:
+        """Stop the sender and close the outbox (when the kiosk stops)."""
+        if self.sender is not None:
+            self.sender.stop()
+        if self.outbox is not None:
+            self.outbox.close()
 
     def language(self, code: str) -> Language:
         """An offered language (English if ``code`` is not offered)."""
@@ -285,6 +330,8 @@ class Visit:
             reason = outcome.get("reason", reason)
             tried = list(session.visits)
         needs = [name for name in ("needs_interpreter", "wants_easy_read") if self.facts.get(name)]
+        if session is not None and (session.outcome or {}).get("priority") == "true":
+            priority = True
         request = NewRequest(
             kiosk=self.core.config.kiosk.name,
             lang=self.lang,
@@ -299,12 +346,36 @@ class Visit:
         if self.core.outbox is not None:
             try:
                 saved = self.core.outbox.add(request)
-            except OutboxError as e:
+            except OutboxError as e:  # disk full, read-only...: never say "saved"
                 log.error("%s", e)
-        # Nothing sends the outbox to a desk yet (the escalation issue), so the screen must say
-        # the request is on this kiosk only, whatever desk.store_url says.
-        self.help = HelpState(saved, connected=False)
+        if saved is not None and self.core.sender is not None:
+            self.core.sender.wake()
+        self.help = HelpState(saved, saved_at=self.core.clock())
         return self.help
+
+    def help_phase(self, *, now: dt.datetime | None = None) -> HelpPhase:
+        """Where the patient's help request is now (cheap: asks the sender, which does the I/O)."""
+        state = self.help
+        if state is None or state.request is None:
+            return HelpPhase.NOT_SAVED
+        sender = self.core.sender
+        if sender is None:
+            return HelpPhase.GO_TO_DESK  # saved, but nothing can take it to the desk
+        desk = self.core.config.desk
+        status = sender.status(state.request)
+        if status.remote is not None and status.remote.state == "claimed":
+            return HelpPhase.COMING
+        if status.remote is not None and status.remote.state == "resolved":
+            return HelpPhase.GO_TO_DESK if status.remote.outcome == COME_TO_DESK else HelpPhase.DONE
+        if status.delivered:
+            now = now or dt.datetime.now(dt.UTC)
+            seen = status.desk_seen
+            if seen is None or (now - seen).total_seconds() > desk.desk_absent_seconds:
+                return HelpPhase.GO_TO_DESK  # nobody is watching the desk
+            return HelpPhase.AT_DESK
+        if self.core.clock() - state.saved_at > desk.unreachable_seconds:
+            return HelpPhase.GO_TO_DESK
+        return HelpPhase.SENDING
 
     def leave_help(self) -> None:
         """The patient went back from the help screen to their step."""

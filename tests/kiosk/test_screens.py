@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+import sqlite3
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Static
 
+from dfhelper.config import DeskConfig
+from dfhelper.escalation.store import default_url, open_store
 from dfhelper.kiosk.app import KioskApp
 from dfhelper.kiosk.screens import (
     CircumstancesScreen,
@@ -16,7 +27,7 @@ from dfhelper.kiosk.screens import (
     WelcomeScreen,
 )
 from dfhelper.kiosk.widgets import KioskInput, QRCode
-from tests.kiosk.conftest import MakeApp
+from tests.kiosk.conftest import MakeApp, kiosk_config, make_core
 
 
 def plain(app: KioskApp, selector: str) -> str:
@@ -318,7 +329,15 @@ async def test_stuck_saves_a_request_and_says_honestly_where_it_is(make_app: Mak
         assert saved.reason == "asked_for_help"
         assert saved.lang == "en"
         assert plain(app, "#ticket") == saved.ticket == "001"
-        assert "not connected to the reception desk" in plain(app, "#help-state")
+        # delivered to the desk store, but no desk is open: the patient is sent to reception
+        await wait_text(pilot, app, "#help-state", "Please go to reception now")
+        assert app.core.config.paths.data_dir is not None
+        desk = open_store(default_url(app.core.config.paths.data_dir))
+        desk.heartbeat("Reception")
+        await wait_text(pilot, app, "#help-state", "Reception has your request")
+        assert desk.claim(saved.id, "Reception")
+        await wait_text(pilot, app, "#help-state", "Someone is coming")
+        desk.close()
         await pilot.click("#back")
         await pilot.pause()
         assert isinstance(app.screen, StepScreen)
@@ -328,17 +347,87 @@ async def test_stuck_saves_a_request_and_says_honestly_where_it_is(make_app: Mak
         assert app.visit.session.step_id == "can_log_in"
 
 
-async def test_a_request_that_cannot_be_saved_sends_the_patient_to_the_desk(make_app: MakeApp) -> None:
+async def wait_text(pilot: Pilot[Any], app: KioskApp, selector: str, text: str, timeout: float = 10) -> None:
+    """Wait until ``text`` shows in the widget (the sender and the screen work in the background)."""
+    deadline = time.monotonic() + timeout
+    while text not in plain(app, selector):
+        assert time.monotonic() < deadline, f"{text!r} never shown; shows {plain(app, selector)!r}"
+        await pilot.pause(0.1)
+
+
+def _closed(db: sqlite3.Connection) -> None:
+    db.close()  # the disk went away
+
+
+def _read_only(db: sqlite3.Connection) -> None:
+    db.execute("PRAGMA query_only=ON")  # SQLite's own read-only refusal
+
+
+@pytest.mark.parametrize("break_disk", [_closed, _read_only], ids=["gone", "read-only"])
+async def test_a_request_that_cannot_be_saved_sends_the_patient_to_the_desk(
+    make_app: MakeApp, break_disk: Callable[[sqlite3.Connection], None]
+) -> None:
     app = make_app(languages=("en",))
     async with app.run_test(size=(80, 24)) as pilot:
         assert app.core is not None
         assert app.core.outbox is not None
-        app.core.outbox.close()  # the disk went away
+        break_disk(app.core.outbox._db)
         await to_step(pilot, "repeat-prescription")
         await pilot.click("#stuck")
         await pilot.pause()
-        assert "could not be saved" in plain(app, "#help-state")
-        assert "go to reception" in plain(app, "#help-state")
+        shown = plain(app, "#help-state")
+        assert "could not be saved" in shown
+        assert "go to reception" in shown
+        screen_text = " ".join(str(w.render()) for w in app.screen.query(Static))
+        assert "is saved" not in screen_text
+        assert not app.screen.query("#ticket")
+
+
+async def test_an_unreachable_desk_sends_the_patient_to_reception_after_a_while(tmp_path: Path) -> None:
+    config = kiosk_config(tmp_path / "data", languages=("en",))
+    config = dataclasses.replace(
+        config, desk=DeskConfig(store_url="sqlite:////proc/no-such-place/desk.sqlite3")
+    )
+    core = make_core(config)
+    clock = [0.0]
+    core.clock = lambda: clock[0]
+    app = KioskApp(config, core=core)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_step(pilot, "repeat-prescription")
+        await pilot.click("#stuck")
+        await pilot.pause(0.5)
+        assert "Sending your request" in plain(app, "#help-state")
+        clock[0] += config.desk.unreachable_seconds + 1
+        await wait_text(pilot, app, "#help-state", "Please go to reception now")
+
+
+async def test_a_full_disk_on_save_sends_the_patient_to_the_desk(tmp_path: Path) -> None:
+    """A real full filesystem (a tiny tmpfs), where this machine allows mounting one."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)], capture_output=True, check=False
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {done.stderr.decode().strip()}")
+    try:
+        app = KioskApp(config := kiosk_config(mount / "data", languages=("en",)), core=make_core(config))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await to_step(pilot, "repeat-prescription")
+            try:  # fill the disk to the last byte
+                with (mount / "filler").open("wb") as fh:
+                    while True:
+                        fh.write(b"\0" * 4096)
+                        fh.flush()
+            except OSError:
+                pass
+            await pilot.click("#stuck")
+            await pilot.pause()
+            shown = plain(app, "#help-state")
+            assert "could not be saved" in shown
+            assert not app.screen.query("#ticket")
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 async def test_too_small_shows_a_notice_and_keeps_the_place(make_app: MakeApp) -> None:

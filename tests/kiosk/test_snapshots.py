@@ -12,8 +12,10 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
+from dfhelper.escalation.store import default_url, open_store
 from dfhelper.kiosk.app import KioskApp
 from dfhelper.kiosk.screens import WelcomeScreen
+from dfhelper.kiosk.visit import HelpPhase
 from tests.kiosk.conftest import MakeApp
 
 LANGUAGES = ["en", "pl", "ur", "bn"]
@@ -121,12 +123,45 @@ def test_step_high_contrast(snap_compare: SnapCompare, make_app: MakeApp) -> Non
     assert snap_compare(app_for(make_app, theme="high-contrast"), run_before=show, terminal_size=(80, 24))
 
 
+async def until_phase(pilot: Pilot[Any], phase: HelpPhase) -> None:
+    """Wait for the help request to reach ``phase`` (the sender works in the background)."""
+    app = pilot.app
+    assert isinstance(app, KioskApp)
+    for _ in range(200):
+        if app.visit is not None and app.visit.help_phase() is phase:
+            break
+        await pilot.pause(0.05)
+    await pilot.pause(0.6)  # the screen follows every half second
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_help_requested(snap_compare: SnapCompare, make_app: MakeApp, lang: str) -> None:
+def test_help_requested_with_no_desk_open(snap_compare: SnapCompare, make_app: MakeApp, lang: str) -> None:
     async def show(pilot: Pilot[Any]) -> None:
         await at_step(pilot, lang)
         await pilot.click("#stuck")
-        await pilot.pause()
+        await until_phase(pilot, HelpPhase.GO_TO_DESK)
+
+    assert snap_compare(app_for(make_app), run_before=show, terminal_size=(80, 24))
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_help_claimed_at_the_desk(snap_compare: SnapCompare, make_app: MakeApp, lang: str) -> None:
+    async def show(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        assert isinstance(app, KioskApp)
+        assert app.core is not None
+        assert app.core.config.paths.data_dir is not None
+        desk = open_store(default_url(app.core.config.paths.data_dir))
+        desk.heartbeat("Reception")
+        await at_step(pilot, lang)
+        await pilot.click("#stuck")
+        await until_phase(pilot, HelpPhase.AT_DESK)
+        assert app.visit is not None
+        assert app.visit.help is not None
+        assert app.visit.help.request is not None
+        desk.claim(app.visit.help.request.id, "Reception")
+        desk.close()
+        await until_phase(pilot, HelpPhase.COMING)
 
     assert snap_compare(app_for(make_app), run_before=show, terminal_size=(80, 24))
 

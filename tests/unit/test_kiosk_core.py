@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import io
 import shutil
 from pathlib import Path
@@ -11,12 +12,16 @@ import pytest
 import segno
 
 from dfhelper import resources
+from dfhelper.config import PathsConfig
 from dfhelper.engine import text as t
+from dfhelper.escalation.sender import SendStatus
+from dfhelper.escalation.store import RemoteState
 from dfhelper.i18n import tools
 from dfhelper.i18n.languages import names, offered
 from dfhelper.kiosk import launch
 from dfhelper.kiosk.qr import qr_lines
-from dfhelper.kiosk.visit import KioskCore, Visit
+from dfhelper.kiosk.visit import HelpPhase, KioskCore, Visit
+from tests.helpers import flow_text, write
 from tests.kiosk.conftest import kiosk_config, make_core
 
 
@@ -141,7 +146,6 @@ def test_help_request_carries_where_and_needs_but_nothing_identifying(core: Kios
     session.answer()
     state = visit.request_help()
     assert state.request is not None
-    assert state.connected is False
     saved = state.request
     assert (saved.flow, saved.step, saved.lang) == ("repeat-prescription", "can_log_in", "ur")
     assert saved.needs == ("needs_interpreter",)
@@ -258,3 +262,89 @@ def test_carry_on_url_is_an_official_page_from_the_flow(core: KioskCore) -> None
     assert url.startswith("https://")
     flow = core.library.flow("repeat-prescription")
     assert url in {*flow.sources, *(s for step in flow.steps for s in step.sources)}
+
+
+class StubSender:
+    """A sender whose status the test sets."""
+
+    def __init__(self) -> None:
+        self.now = SendStatus(delivered=False, remote=None, store_ok_age=None, desk_seen=None)
+        self.woken = 0
+
+    def status(self, request: object) -> SendStatus:
+        return self.now
+
+    def wake(self) -> None:
+        self.woken += 1
+
+
+def _phase_core(tmp_path: Path) -> tuple[KioskCore, StubSender, list[float]]:
+    loaded = make_core(kiosk_config(tmp_path))
+    assert loaded.sender is not None
+    loaded.sender.stop()
+    stub, clock = StubSender(), [0.0]
+    core = KioskCore(
+        loaded.config,
+        loaded.library,
+        locales_dir=loaded.locales_dir,
+        languages=loaded.languages,
+        outbox=loaded.outbox,
+        practice={},
+        sender=stub,  # type: ignore[arg-type]
+        clock=lambda: clock[0],
+    )
+    return core, stub, clock
+
+
+def test_the_help_phase_follows_the_request_to_the_desk_and_back(tmp_path: Path) -> None:
+    core, stub, clock = _phase_core(tmp_path)
+    visit = core.visit()
+    visit.start("repeat-prescription")
+    visit.request_help()
+    assert stub.woken == 1  # the sender is told at once
+    now = dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC)
+    assert visit.help_phase(now=now) is HelpPhase.SENDING
+    clock[0] = core.config.desk.unreachable_seconds + 1
+    assert visit.help_phase(now=now) is HelpPhase.GO_TO_DESK  # never reached the desk
+    stub.now = SendStatus(True, RemoteState("open"), 0.1, desk_seen=None)
+    assert visit.help_phase(now=now) is HelpPhase.GO_TO_DESK  # delivered, but no desk was ever open
+    stub.now = SendStatus(True, RemoteState("open"), 0.1, desk_seen=now - dt.timedelta(seconds=5))
+    assert visit.help_phase(now=now) is HelpPhase.AT_DESK
+    late = now + dt.timedelta(seconds=core.config.desk.desk_absent_seconds + 10)
+    assert visit.help_phase(now=late) is HelpPhase.GO_TO_DESK  # the desk stopped watching
+    stub.now = SendStatus(True, RemoteState("claimed"), 0.1, desk_seen=now)
+    assert visit.help_phase(now=now) is HelpPhase.COMING
+    stub.now = SendStatus(True, RemoteState("resolved", "come_to_desk"), 0.1, desk_seen=now)
+    assert visit.help_phase(now=now) is HelpPhase.GO_TO_DESK
+    stub.now = SendStatus(True, RemoteState("resolved", "helped_at_kiosk"), 0.1, desk_seen=now)
+    assert visit.help_phase(now=now) is HelpPhase.DONE
+
+
+def test_a_red_flag_escalation_is_a_priority_request(tmp_path: Path) -> None:
+    flows = tmp_path / "flows"
+    flows.mkdir()
+    write(
+        flows,
+        flow_text(
+            "- id: chest\n  kind: choice\n  text: Do you have chest pain now?\n  options:\n"
+            "    - {value: yes, text: 'Yes', next: urgent}\n    - {value: no, text: 'No', next: done}\n"
+            "- id: urgent\n  kind: escalate\n  reason: red_flag_chest_pain\n  priority: true\n"
+            "  text: Please tell reception now.\n"
+            "- id: done\n  kind: end\n  text: Done.\n",
+            flow_id="t",
+        ),
+    )
+    config = dataclasses.replace(
+        kiosk_config(tmp_path / "data"), paths=PathsConfig(flows=(flows,), data_dir=tmp_path / "data")
+    )
+    core = make_core(config)
+    assert not core.library.errors, core.library.errors
+    visit = core.visit()
+    session = visit.start("t")
+    session.answer("yes")
+    assert session.status == "escalated"
+    state = visit.request_help(str((session.outcome or {}).get("reason")))
+    assert state.request is not None
+    assert state.request.priority is True
+    assert state.request.reason == "red_flag_chest_pain"
+    core.close()
