@@ -83,6 +83,9 @@ class EngineConfig:
     """A typed answer matching this well, but less than the above, is checked with the patient."""
     max_steps: int = 500
     """A walk longer than this is stopped (a safety net for loops)."""
+    pause_seconds_before_offer: int = 60
+    """After this many seconds on one step with no touch or key, the kiosk offers staff help
+    (it never calls staff unasked). Keep it below kiosk.idle_seconds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +153,7 @@ _RANGES: dict[str, tuple[float, float | None]] = {
     "desk.realert_seconds": (30, None),
     "engine.check_failures_before_stuck": (1, None),
     "engine.revisits_before_stuck": (2, None),
+    "engine.pause_seconds_before_offer": (10, None),
     "engine.text_accept_score": (0, 100),
     "engine.text_confirm_score": (0, 100),
     "engine.max_steps": (10, None),

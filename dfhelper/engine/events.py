@@ -38,6 +38,9 @@ class Stuck(enum.Enum):
     NO_MATCH = "no_match"
     """What the patient typed matched nothing, again."""
 
+    LONG_PAUSE = "long_pause"
+    """The patient has been on one step a long time without doing anything (the front end times it)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Event:

@@ -559,6 +559,11 @@ class Session:
         self._reset()
         self._settle()
 
+    def paused(self) -> None:
+        """The front end saw a long pause on this step: offer help (never call staff unasked)."""
+        if not self.finished:
+            self._signal(Stuck.LONG_PAUSE, self.flow_id, self.step_id)
+
     def request_help(self, reason: str = Stuck.ASKED_FOR_HELP.value) -> None:
         """The patient asked for a person: end the session as escalated."""
         if self.finished:

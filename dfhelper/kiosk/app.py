@@ -285,7 +285,17 @@ class KioskApp(App[int], inherit_bindings=False):
         """Once a second: ask "Are you still there?" when nobody has touched the kiosk for a while."""
         if self.visit is None or isinstance(self.screen, StillThereScreen | StaffPinScreen):
             return
-        if self._clock() - self.last_input >= self.config.kiosk.idle_seconds:
+        quiet = self._clock() - self.last_input
+        session = self.visit.session
+        if (
+            quiet >= self.config.engine.pause_seconds_before_offer
+            and isinstance(self.screen, StepScreen)
+            and session is not None
+            and not session.offer_help
+        ):
+            session.paused()  # a long pause on one step: offer help
+            self.screen.show()
+        if quiet >= self.config.kiosk.idle_seconds:
             seconds = self.config.kiosk.still_there_seconds
             lines = (self._ui(s.STILL_THERE), self.still_there_line(seconds), self._ui(s.MORE_TIME))
             self.push_screen(StillThereScreen(seconds, lines), callback=self._still_here)

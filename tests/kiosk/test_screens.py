@@ -27,7 +27,7 @@ from dfhelper.kiosk.screens import (
     WelcomeScreen,
 )
 from dfhelper.kiosk.widgets import KioskInput, QRCode
-from tests.kiosk.conftest import MakeApp, kiosk_config, make_core
+from tests.kiosk.conftest import FakeClock, MakeApp, kiosk_config, make_core
 
 
 def plain(app: KioskApp, selector: str) -> str:
@@ -470,3 +470,26 @@ async def test_right_to_left_languages_read_from_the_right(make_app: MakeApp) ->
         await pilot.press("2")
         await pilot.pause()
         assert app.screen.has_class("rtl")
+
+
+async def test_a_long_pause_on_a_step_offers_help_without_calling_staff(make_app: MakeApp) -> None:
+    clock = FakeClock()
+    app = make_app(languages=("en",), clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_step(pilot, "repeat-prescription")
+        assert app.visit is not None
+        assert app.visit.session is not None
+        assert not app.screen.query_one("#stuck", Button).has_class("-offer")
+        clock.advance(app.config.engine.pause_seconds_before_offer - 1)
+        app.kiosk_idle_tick()
+        await pilot.pause()
+        assert not app.visit.session.offer_help
+        clock.advance(2)
+        app.kiosk_idle_tick()
+        await pilot.pause()
+        assert app.visit.session.offer_help
+        assert app.screen.query_one("#stuck", Button).has_class("-offer")
+        assert isinstance(app.screen, StepScreen)  # offered, not called
+        assert app.core is not None
+        assert app.core.outbox is not None
+        assert app.core.outbox.all() == []
