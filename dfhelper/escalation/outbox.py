@@ -218,12 +218,16 @@ class Outbox:
                 (stamp, request_id),
             )
 
-    def forget_before(self, cutoff: dt.datetime) -> int:
-        """Delete delivered requests created before ``cutoff`` (kept no longer than needed)."""
+    def forget_before(self, cutoff: dt.datetime, *, webhook: bool = False) -> int:
+        """Delete delivered requests created before ``cutoff`` (kept no longer than needed).
+
+        With ``webhook``, a request the webhook has not yet accepted is kept too.
+        """
         with self._write():
             cursor = self._db.execute(
-                "DELETE FROM help_requests WHERE delivered_at IS NOT NULL AND created_at < ?",
-                (cutoff.isoformat(timespec="seconds"),),
+                "DELETE FROM help_requests WHERE delivered_at IS NOT NULL AND created_at < ?"
+                " AND (webhook_at IS NOT NULL OR NOT ?)",
+                (cutoff.astimezone(dt.UTC).isoformat(timespec="seconds"), int(webhook)),
             )
         return cursor.rowcount
 

@@ -38,6 +38,11 @@ log = logging.getLogger(__name__)
 WATCH_HOURS = 12
 """How long after a request the sender keeps reading its state back for the help screen."""
 
+KEEP_HOURS = 24
+"""Delivered requests are deleted from the kiosk's outbox after this long (the desk has them)."""
+
+PRUNE_EVERY_SECONDS = 3600.0
+
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
@@ -106,6 +111,7 @@ class Sender:
         self.failures = 0
         self._webhook_failures = 0
         self._webhook_next = 0.0
+        self._pruned_at: float | None = None
 
     # -- one pass -----------------------------------------------------------------------------
 
@@ -139,6 +145,10 @@ class Sender:
         ]
         states = store.states(watched) if watched else {}
         seen = store.desk_last_seen()
+        if self._pruned_at is None or self._clock() - self._pruned_at >= PRUNE_EVERY_SECONDS:
+            cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(hours=KEEP_HOURS)
+            outbox.forget_before(cutoff, webhook=bool(self.webhook_url))
+            self._pruned_at = self._clock()
         with self._lock:
             self._remote.update(states)
             self._delivered.update(watched)

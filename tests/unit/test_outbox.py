@@ -107,3 +107,22 @@ def test_an_unwritable_place_is_a_clear_error(tmp_path: Path) -> None:
 def test_outbox_folder_is_private(tmp_path: Path) -> None:
     Outbox(tmp_path / "data" / "o.sqlite3")
     assert (tmp_path / "data").stat().st_mode & 0o077 == 0
+
+
+def test_delivered_requests_are_forgotten_after_a_day_and_undelivered_ones_never(tmp_path: Path) -> None:
+    box = Outbox(tmp_path / "o.sqlite3")
+    old = dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC)
+    delivered, waiting, hooked = (
+        box.add(request(), now=old),
+        box.add(request(), now=old),
+        box.add(request(), now=old),
+    )
+    recent = box.add(request(), now=dt.datetime(2026, 11, 25, 9, tzinfo=dt.UTC))
+    for r in (delivered, hooked, recent):
+        box.mark_delivered(r.id)
+    box.mark_webhook_sent(hooked.id)
+    cutoff = dt.datetime(2026, 11, 24, 10, tzinfo=dt.UTC)
+    assert box.forget_before(cutoff, webhook=True) == 1  # only the one the webhook also has
+    assert {r.id for r in box.all()} == {delivered.id, waiting.id, recent.id}
+    assert box.forget_before(cutoff) == 1
+    assert {r.id for r in box.all()} == {waiting.id, recent.id}
