@@ -87,6 +87,12 @@ def _parser() -> argparse.ArgumentParser:
         "--supervise", action="store_true", help="start it again if it ever stops (until staff close it)"
     )
 
+    p = sub.add_parser("desk", help="reception's live list of patients waiting for help")
+    p.add_argument(
+        "action", nargs="?", choices=["list"], help="list: print the open requests and exit (for scripts)"
+    )
+    p.add_argument("--format", choices=["text", "json"], default="text", help="for desk list")
+
     sub.add_parser("pin", help="hash a staff PIN for the configuration (reads the PIN without showing it)")
 
     p = sub.add_parser("init", help="write a commented example practice configuration")
@@ -423,6 +429,60 @@ def cmd_kiosk(  # noqa: PLR0917
     return app.return_code if app.return_code is not None else (code or 0)
 
 
+def desk_store_url(config: Config) -> str:
+    """The desk store's URL: configured, else the SQLite file in the data folder (as the kiosk uses)."""
+    from dfhelper.escalation.store import default_url
+
+    return config.desk.store_url or default_url(data_dir(config))
+
+
+def flow_titles(config: Config) -> dict[str, str]:
+    """Each flow's title by id, for the desk (empty if the flows cannot be read: ids are shown)."""
+    try:
+        return {info.id: info.title for info in load_library(config)}
+    except (OSError, ValueError):
+        return {}
+
+
+def cmd_desk(args: argparse.Namespace, config: Config, out: TextIO, err: TextIO) -> int:
+    """``dfhelper desk``: reception's console; ``dfhelper desk list``: the open requests, printed."""
+    from dfhelper.escalation.store import StoreError, StoreUnavailable, open_store, redact_url
+
+    url = desk_store_url(config)
+    if args.action == "list":
+        from dfhelper.desk import view
+
+        try:
+            store = open_store(url)
+            try:
+                requests = store.open_requests()
+            finally:
+                store.close()
+        except (StoreError, StoreUnavailable) as e:
+            err.write(f"dfhelper: cannot read the help requests from {redact_url(url)}: {e}\n")
+            return EXIT_PROBLEMS
+        if args.format == "json":
+            out.write(json.dumps([r.to_json() for r in requests], indent=2, ensure_ascii=False) + "\n")
+        else:
+            rows = view.make_rows(
+                requests,
+                view.utc_now(),
+                titles=flow_titles(config),
+                realert_seconds=config.desk.realert_seconds,
+            )
+            out.write("".join(f"{line}\n" for line in view.text_table(rows)))
+        return EXIT_OK
+
+    from dfhelper.desk.app import DeskApp
+
+    app = DeskApp(config, url, titles=flow_titles(config))
+    code = app.run()
+    if app.crash is not None:
+        err.write(f"dfhelper: the desk stopped after an unexpected error ({app.crash}). Please report it.\n")
+        return EXIT_PROBLEMS
+    return app.return_code if app.return_code is not None else (code or 0)
+
+
 def main(
     argv: Sequence[str] | None = None,
     *,
@@ -462,6 +522,8 @@ def main(
         return cmd_i18n(args, config, out, err)
     if args.command == "kiosk":
         return cmd_kiosk(args, config, env, argv, out, err)
+    if args.command == "desk":
+        return cmd_desk(args, config, out, err)
     parser.error(f"unknown command {args.command}")  # pragma: no cover - argparse rejects it first
     return EXIT_USAGE  # pragma: no cover
 
