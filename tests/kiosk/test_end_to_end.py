@@ -1,0 +1,89 @@
+"""End to end, as people use it: the real kiosk and the real desk, each in a terminal (tmux).
+
+A patient presses "I'm stuck - get help" at the kiosk; the request appears at the
+desk and in ``dfhelper desk list``; reception takes it; the kiosk says someone is
+coming. Both run on the embedded SQLite desk store in one data folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.kiosk.test_tmux import Terminal, pytestmark  # noqa: F401 - skipped without tmux
+
+DFHELPER = Path(sys.executable).parent / "dfhelper"
+
+
+@pytest.fixture
+def practice(tmp_path: Path) -> Iterator[tuple[Terminal, Terminal, Path]]:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[paths]\ndata_dir = "{tmp_path / "data"}"\n\n[desk]\nname = "Front desk"\n', encoding="utf-8"
+    )
+    socket = f"dfhelper-e2e-{uuid.uuid4().hex[:8]}"
+    env = {k: v for k, v in os.environ.items() if not k.upper().startswith("TEXTUAL")}
+    env["TERM"] = "xterm-256color"
+    for name, size, command in (
+        ("desk", ("120", "30"), f"{DFHELPER} --config {config} desk"),
+        ("kiosk", ("80", "24"), f"{DFHELPER} --config {config} kiosk"),
+    ):
+        subprocess.run(
+            ["tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", name,
+             "-x", size[0], "-y", size[1], command],
+            check=True,
+            env=env,
+            timeout=20,
+        )  # fmt: skip
+    kiosk, desk = Terminal(socket, "kiosk"), Terminal(socket, "desk")
+    for term in (kiosk, desk):
+        term.tmux("set-option", "-t", term.name, "remain-on-exit", "on")
+    try:
+        yield kiosk, desk, config
+    finally:
+        subprocess.run(["tmux", "-L", socket, "kill-server"], check=False, timeout=20)
+
+
+def test_help_pressed_at_the_kiosk_is_taken_at_the_desk_and_the_kiosk_says_so(
+    practice: tuple[Terminal, Terminal, Path],
+) -> None:
+    kiosk, desk, config = practice
+    desk.wait_for("Front desk")
+    kiosk.wait_for("Need help with the NHS App")
+    kiosk.keys("Enter")
+    kiosk.wait_for("Choose your language")
+    kiosk.keys("1")  # English
+    shown = kiosk.wait_for("What do you need help with?")
+    number = next(line for line in shown.splitlines() if "Order a repeat prescription" in line)
+    kiosk.keys("2" if "2  Order" in number else "1")
+    kiosk.wait_for("What applies to you?")
+    kiosk.keys(*(["Tab"] * 15), "Enter")  # to Skip
+    kiosk.wait_for("Step 1 of about")
+    kiosk.keys("Up", "Up", "Enter")  # from the first answer, past the step text, round to "I'm stuck"
+    kiosk.wait_for("Your request for help is saved. Your number is 001.")
+    kiosk.wait_for("Reception has your request")  # delivered, and a desk is open
+
+    at_desk = desk.wait_for("001")
+    assert "Waiting" in at_desk
+    assert "English" in at_desk
+    listed = subprocess.run(
+        [str(DFHELPER), "--config", str(config), "desk", "list", "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+    [request] = json.loads(listed.stdout)
+    assert (request["ticket"], request["flow"], request["state"]) == ("001", "repeat-prescription", "open")
+    assert request["lang"] == "en"
+
+    desk.keys("n")  # take the next one: "I'm coming"
+    desk.wait_for("Claimed by Front desk")
+    kiosk.wait_for("Someone is coming to help you now")
