@@ -23,6 +23,8 @@ from dfhelper.escalation.store import OUTCOMES, DeskRequest
 NEED_LABELS: dict[str, str] = {
     "needs_interpreter": "Interpreter",
     "wants_easy_read": "Easy Read",
+    "needs_large_print": "Large print",
+    "needs_hearing_loop": "Hearing loop",
 }
 """How the desk names the needs a patient chose to share; any other need is title-cased."""
 

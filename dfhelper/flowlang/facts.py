@@ -34,6 +34,8 @@ FACTS: tuple[Fact, ...] = (
     Fact("acting_for_someone", N_("I am helping someone else, not myself")),
     Fact("wants_easy_read", N_("I would like Easy Read")),
     Fact("needs_interpreter", N_("I would like an interpreter")),
+    Fact("needs_large_print", N_("I would like large print")),
+    Fact("needs_hearing_loop", N_("I use a hearing loop")),
     Fact("under_16", N_("I am under 16")),
     Fact("has_nhs_login", N_("I already have an NHS login")),
 )

@@ -47,8 +47,13 @@ KIOSK_FACTS = (
     "acting_for_someone",
     "wants_easy_read",
     "needs_interpreter",
+    "needs_large_print",
+    "needs_hearing_loop",
 )
 """The circumstances the kiosk asks about, in order (asked, never inferred)."""
+
+NEEDS = ("needs_interpreter", "wants_easy_read", "needs_large_print", "needs_hearing_loop")
+"""Circumstances a help request carries to the desk, when the patient chose to share them."""
 
 SEARCH_SURE = 75.0
 """A search hit scoring this much is shown as found; below it, the kiosk asks "Did you mean ...?"."""
@@ -329,7 +334,7 @@ class Visit:
             flow, step = outcome.get("flow", session.flow_id), outcome.get("step", session.step_id)
             reason = outcome.get("reason", reason)
             tried = list(session.visits)
-        needs = [name for name in ("needs_interpreter", "wants_easy_read") if self.facts.get(name)]
+        needs = [name for name in NEEDS if self.facts.get(name)]
         if session is not None and (session.outcome or {}).get("priority") == "true":
             priority = True
         request = NewRequest(

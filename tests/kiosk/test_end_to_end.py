@@ -64,7 +64,7 @@ def test_help_pressed_at_the_kiosk_is_taken_at_the_desk_and_the_kiosk_says_so(
     number = next(line for line in shown.splitlines() if "Order a repeat prescription" in line)
     kiosk.keys("2" if "2  Order" in number else "1")
     kiosk.wait_for("What applies to you?")
-    kiosk.keys(*(["Tab"] * 15), "Enter")  # to Skip
+    kiosk.keys(*(["Tab"] * 19), "Enter")  # past the 18 yes/no buttons and Continue, to Skip
     kiosk.wait_for("Step 1 of about")
     kiosk.keys("Up", "Up", "Enter")  # from the first answer, past the step text, round to "I'm stuck"
     kiosk.wait_for("Your request for help is saved. Your number is 001.")

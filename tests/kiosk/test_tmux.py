@@ -89,7 +89,7 @@ def test_a_patient_completes_a_flow_and_cannot_quit(terminal: Terminal) -> None:
     number = next(line for line in shown.splitlines() if "Order a repeat prescription" in line)
     terminal.keys("2" if "2  Order" in number else "1")
     terminal.wait_for("What applies to you?")
-    terminal.keys(*(["Tab"] * 15), "Enter")  # past the 14 yes/no buttons and Continue, to Skip
+    terminal.keys(*(["Tab"] * 19), "Enter")  # past the 18 yes/no buttons and Continue, to Skip
     terminal.wait_for("Step 1 of about")
     for _ in range(12):
         if "Well done" in terminal.screen():
