@@ -96,7 +96,7 @@ def _walk(quick: bool) -> dict[str, float]:
     app.send(b"1")
     app.wait_for(b"What applies to you?")
     app.drain(0.3)
-    app.send(b"\t" * 15 + b"\r")  # to "Skip"
+    app.send(b"\t" * 19 + b"\r")  # past the 18 yes/no buttons and Continue, to "Skip"
     app.wait_for(_marker(1).encode())
     app.drain(0.5)
     kiosk_keys: list[float] = []

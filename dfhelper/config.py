@@ -33,8 +33,9 @@ class PracticeConfig:
     """The practice's name as patients know it."""
     phone: str = "01632 960000"
     """The number patients call. The default is a fictional number reserved for drama."""
-    opening_hours: str = "Monday to Friday, 8am to 6:30pm"
-    """When the practice is open, in words."""
+    opening_hours: str = "Mon-Fri 08:00-18:30"
+    """When the practice is open, as days and times: "Mon-Fri 08:00-18:30; Sat 09:00-12:00"
+    (several times a day: "Mon-Thu 08:00-13:00, 14:00-18:30"). Shown in each patient's language."""
     online_form_name: str = "online consultation form"
     """What the practice calls its online form for non-urgent requests."""
     appointments_online: bool = True
@@ -312,6 +313,15 @@ def _section(
             "'engine.text_confirm_score' must be lower than 'engine.text_accept_score'.",
             where.get("engine.text_confirm_score"),
         )
+    if isinstance(result, PracticeConfig):
+        from dfhelper.flowlang.hours import parse as parse_hours
+
+        try:
+            parse_hours(result.opening_hours)
+        except ValueError as err:
+            problems.add(
+                "config-type", f"'practice.opening_hours': {err}.", where.get("practice.opening_hours")
+            )
     if isinstance(result, DeskConfig) and result.store_url:
         from urllib.parse import urlsplit
 

@@ -40,6 +40,7 @@ from dfhelper.engine.events import Event, EventKind, Stuck
 from dfhelper.engine.text import EnglishTranslator, Shown, Translator
 from dfhelper.flowlang import templates
 from dfhelper.flowlang.facts import FACT_NAMES, FACTS
+from dfhelper.flowlang.hours import localised
 from dfhelper.flowlang.library import Library
 from dfhelper.flowlang.model import (
     Call,
@@ -289,10 +290,14 @@ class Session:
         flow = flow or self.flow
         answers: dict[str, str | None] = dict.fromkeys(answerable(flow))
         answers.update(self.answers.get(flow.id, {}))
+        practice = self.practice
+        if isinstance(practice.get("opening_hours"), str):  # days and times, in the patient's language
+            hours = localised(practice["opening_hours"], self.translator.locale)
+            practice = {**practice, "opening_hours": hours}
         return {
             "facts": {name: self.facts.get(name) for name in FACT_NAMES},
             "answers": answers,
-            "practice": self.practice,
+            "practice": practice,
             **templates.make_helpers(self.translator.locale),
         }
 

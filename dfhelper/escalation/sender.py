@@ -24,8 +24,6 @@ import json
 import logging
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -266,6 +264,9 @@ def webhook_payload(request: HelpRequest) -> dict[str, object]:
 
 def post_json(url: str, payload: dict[str, object], *, timeout: float = 10.0) -> None:
     """POST ``payload`` as JSON; any answer other than 2xx raises OSError."""
+    import urllib.error  # imported when first needed: it pulls in http and email (slow at start-up)
+    import urllib.request
+
     if not url.startswith(("https://", "http://")):
         raise OSError(f"not an http(s) URL: {url[:40]}")
     body = json.dumps(payload).encode()

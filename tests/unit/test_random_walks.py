@@ -22,7 +22,7 @@ FLOW_IDS = sorted(LIBRARY.infos)
 PRACTICE = {
     "name": "Demo Surgery",
     "phone": "01632 960000",
-    "opening_hours": "Monday to Friday, 8am to 6:30pm",
+    "opening_hours": "Mon-Fri 08:00-18:30",
     "online_form_name": "online consultation form",
     "appointments_online": True,
     "website": "",
