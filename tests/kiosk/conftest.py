@@ -25,15 +25,21 @@ def kiosk_config(data_dir: Path, **kiosk: object) -> Config:
     )
 
 
+OPEN_CORES: list[KioskCore] = []
+"""Cores made by `make_core`; tests/conftest.py closes them (and stops their senders) after each test."""
+
+
 def make_core(config: Config) -> KioskCore:
     """The kiosk's long-lived parts, loaded as `dfhelper kiosk` loads them."""
-    return KioskCore.load(
+    core = KioskCore.load(
         config,
         load_library(config),
         locales_dir=locales_dir(config),
         data_dir=config.paths.data_dir,
         practice=practice_context(config),
     )
+    OPEN_CORES.append(core)
+    return core
 
 
 @pytest.fixture
