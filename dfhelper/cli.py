@@ -73,6 +73,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--limit", type=int, default=5)
 
+    p = sub.add_parser("safety", help="check red-flag phrases and redaction (for translators and the CSO)")
+    p.add_argument("action", choices=["check"])
+    p.add_argument("text", help="what a patient might type")
+    p.add_argument("--lang", default="en", help="the patient's language (default: en)")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+
     p = sub.add_parser("i18n", help="translation catalogs: extract, init, update, compile, stats")
     p.add_argument("action", choices=["extract", "init", "update", "compile", "check", "stats"])
     p.add_argument(
@@ -215,6 +221,31 @@ def cmd_search(args: argparse.Namespace, config: Config, out: TextIO, err: TextI
     else:
         for hit in hits:
             out.write(f"{hit.score:5.1f}  {hit.flow}  (matched {hit.phrase!r}, {hit.lang})\n")
+    return EXIT_OK
+
+
+def cmd_safety(args: argparse.Namespace, config: Config, out: TextIO, err: TextIO) -> int:
+    """``dfhelper safety check``: would this text raise a red flag, and how would it be kept?"""
+    from dfhelper.safety.redact import redact
+    from dfhelper.safety.redflags import RedFlags
+
+    ok, translator = _translator(args.lang, config, err)
+    if not ok:
+        return EXIT_USAGE
+    hit = RedFlags(translator).check(args.text)
+    redacted = redact(args.text)
+    if args.format == "json":
+        result = {"red_flag": asdict(hit) if hit else None, "redacted": redacted}
+        out.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    else:
+        if hit is None:
+            out.write("No red flag.\n")
+        else:
+            out.write(
+                f"RED FLAG: {hit.kind} (matched {hit.phrase!r} from the {hit.lang} list, "
+                f"strength {hit.strength:.0f})\n"
+            )
+        out.write(f"Kept as: {redacted}\n")
     return EXIT_OK
 
 
@@ -371,8 +402,9 @@ def data_dir(config: Config) -> Path:
 
 
 def _kiosk_logging(folder: Path) -> None:
-    """The kiosk's log goes to a file: the screen belongs to the patient."""
+    """The kiosk's log goes to a file (the screen belongs to the patient), redacted."""
     from dfhelper.escalation.outbox import private_dir
+    from dfhelper.safety.redact import RedactingFilter
 
     root = logging.getLogger()
     for old in list(root.handlers):
@@ -383,6 +415,7 @@ def _kiosk_logging(folder: Path) -> None:
     except OSError:
         handler = logging.NullHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactingFilter())
     root.addHandler(handler)
     root.setLevel(logging.INFO)
 
@@ -496,7 +529,12 @@ def main(
     stdin = stdin or sys.stdin
     out = stdout or sys.stdout
     err = stderr or sys.stderr
+    from dfhelper.safety.redact import RedactingFilter
+
     logging.basicConfig(level=logging.WARNING, format="dfhelper: %(levelname)s: %(message)s", stream=err)
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+            handler.addFilter(RedactingFilter())
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -518,6 +556,8 @@ def main(
         return cmd_graph(args, config, out, err)
     if args.command == "search":
         return cmd_search(args, config, out, err)
+    if args.command == "safety":
+        return cmd_safety(args, config, out, err)
     if args.command == "i18n":
         return cmd_i18n(args, config, out, err)
     if args.command == "kiosk":

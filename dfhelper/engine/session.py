@@ -569,13 +569,13 @@ class Session:
         if not self.finished:
             self._signal(Stuck.LONG_PAUSE, self.flow_id, self.step_id)
 
-    def request_help(self, reason: str = Stuck.ASKED_FOR_HELP.value) -> None:
-        """The patient asked for a person: end the session as escalated."""
+    def request_help(self, reason: str = Stuck.ASKED_FOR_HELP.value, *, priority: bool = False) -> None:
+        """The patient asked for a person (or a red flag did, with ``priority``): end as escalated."""
         if self.finished:
             return
         self.history.append(self._snapshot())  # so `back` returns to where they asked
         self._signal(Stuck.ASKED_FOR_HELP, self.flow_id, self.step_id)
-        self._escalate(self.flow_id, self.step_id, reason)
+        self._escalate(self.flow_id, self.step_id, reason, priority=priority)
 
     # -- what the patient sees -----------------------------------------------------------------
 

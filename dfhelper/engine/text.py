@@ -114,9 +114,12 @@ EMERGENCY = N_(
 URGENT = N_("If you need medical help fast but it is not an emergency, call 111 or go to 111.nhs.uk.")
 MENTAL_HEALTH = N_("For urgent mental health help, call 111 and choose the mental health option.")
 TELL_RECEPTION = N_("If you are worried, tell someone at reception now.")
+URGENT_HEADING = N_("What you typed may mean you need urgent help.")
 
 for _fact in FACTS:
     UI_STRINGS.add(_fact.label)
 
-SAFETY_MESSAGES = frozenset({NOT_FOR_EMERGENCIES, EMERGENCY, URGENT, MENTAL_HEALTH, TELL_RECEPTION})
+SAFETY_MESSAGES = frozenset(
+    {NOT_FOR_EMERGENCIES, EMERGENCY, URGENT, MENTAL_HEALTH, TELL_RECEPTION, URGENT_HEADING}
+)
 """The sentences that must be complete in every language offered (domain notes §5, for CSO sign-off)."""

@@ -48,11 +48,13 @@ from dfhelper.kiosk.screens import (
     StepScreen,
     StillThereScreen,
     TasksScreen,
+    UrgentScreen,
     WelcomeScreen,
 )
 
 if TYPE_CHECKING:
     from dfhelper.kiosk.visit import KioskCore, Visit
+    from dfhelper.safety.redflags import Hit
 
 log = logging.getLogger(__name__)
 
@@ -415,6 +417,12 @@ class KioskApp(App[int], inherit_bindings=False):
         assert self.visit is not None
         self.visit.request_help()
         self.push_screen(HelpScreen())
+
+    def red_flag(self, hit: Hit) -> None:
+        """Words that may mean an emergency: the urgent screen, and a priority request for staff."""
+        assert self.visit is not None
+        self.visit.raise_red_flag(hit)
+        self.push_screen(UrgentScreen(hit))
 
     def leave_help(self) -> None:
         """Back from the help screen to where the patient was."""

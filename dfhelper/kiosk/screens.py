@@ -23,6 +23,7 @@ from dfhelper.engine.text import Shown
 from dfhelper.kiosk import strings as s
 from dfhelper.kiosk.visit import HelpPhase
 from dfhelper.kiosk.widgets import KioskInput, QRCode, SafetyLine, content
+from dfhelper.safety.redflags import KINDS_BY_NAME, Hit
 
 if TYPE_CHECKING:
     from dfhelper.engine.session import StepView
@@ -144,6 +145,8 @@ class WelcomeScreen(KioskScreen):
             yield Static(Content(s.WELCOME_TOUCH), id="welcome-touch")
             with Center():
                 yield Button(Content(s.START), id="start", variant="primary")
+            with Center():
+                yield Button(Content(s.PRIVACY), id="privacy")
         yield from self.compose_safety()
 
     def on_mount(self) -> None:
@@ -172,16 +175,48 @@ class WelcomeScreen(KioskScreen):
         self.query_one("#safety", Static).update(
             content(translator.ui(t.NOT_FOR_EMERGENCIES), direction=language.direction, rtl_mode=rtl)
         )
+        for button_id, english in (("start", s.START), ("privacy", s.PRIVACY)):
+            self.query_one(f"#{button_id}", Button).label = content(
+                translator.ui(english), direction=language.direction, rtl_mode=rtl
+            )
 
     def on_key(self, event: events.Key) -> None:
-        """Any key starts."""
+        """Any key starts (Enter or space on "Privacy" opens the notice instead)."""
+        if self.focused is not None and self.focused.id == "privacy" and event.key in ("enter", "space"):
+            return
+        if event.key in ("tab", "shift+tab", "down", "up"):  # moving to "Privacy"
+            return
         event.stop()
         self.kiosk.begin_visit()
 
     def on_click(self, event: events.Click) -> None:
-        """Any touch starts."""
+        """Any touch starts, except on "Privacy"."""
+        if event.widget is not None and event.widget.id == "privacy":
+            return
         event.stop()
         self.kiosk.begin_visit()
+
+    @on(Button.Pressed, "#privacy")
+    def privacy(self, event: Button.Pressed) -> None:
+        """The privacy notice, in the language the welcome is showing now."""
+        event.stop()
+        core = self.kiosk.core
+        if core is None:
+            return
+        language = core.languages[getattr(self, "_shown", 0) % len(core.languages)]
+        translator = core.translator(language.code)
+        rtl = self.kiosk.config.kiosk.rtl
+
+        def line(english: str) -> Content:
+            return content(translator.ui(english), direction=language.direction, rtl_mode=rtl)
+
+        self.app.push_screen(
+            PrivacyScreen(
+                heading=line(s.PRIVACY_HEADING),
+                lines=[line(english) for english in PRIVACY_LINES],
+                close=line(s.BACK),
+            )
+        )
 
 
 class LanguageScreen(KioskScreen):
@@ -265,7 +300,12 @@ class TasksScreen(KioskScreen):
 
     @on(KioskInput.Changed, "#search")
     def search(self, event: KioskInput.Changed) -> None:
-        """Match as the patient types."""
+        """Match as the patient types; words that may mean an emergency stop everything."""
+        hit = self.visit.red_flag(event.value)
+        if hit is not None:
+            event.input.clear()  # not kept, and not found again on the way back
+            self.kiosk.red_flag(hit)
+            return
         outcome = self.visit.search(event.value)
         if outcome.kind == "empty":
             self.show_tasks(self.visit.tasks(), heading=None)
@@ -539,6 +579,10 @@ class StepScreen(KioskScreen):
         session = self.visit.session
         if session is None or not value.strip():
             return
+        hit = self.visit.red_flag(value)
+        if hit is not None:
+            self.kiosk.red_flag(hit)
+            return
         session.answer_text(value)
         self.kiosk.after_answer()
 
@@ -647,7 +691,8 @@ class HelpScreen(KioskScreen):
     def on_mount(self) -> None:
         """Focus Back; follow the request as it moves."""
         super().on_mount()
-        self.query_one("#back", Button).focus()
+        for back in self.query("#back"):
+            back.focus()
         self.set_interval(0.5, self.follow)
 
     def follow(self) -> None:
@@ -671,6 +716,120 @@ class HelpScreen(KioskScreen):
     def all_done(self) -> None:
         """Clear everything for the next person."""
         self.kiosk.finish_visit()
+
+
+class UrgentScreen(HelpScreen):
+    """A red flag: the urgent guidance in the patient's language and in English, and staff called.
+
+    The patient may go back only after confirming they are safe; the priority request stays
+    with reception either way.
+    """
+
+    def __init__(self, hit: Hit) -> None:
+        super().__init__()
+        self.hit = hit
+
+    def compose(self) -> ComposeResult:
+        state = self.visit.help
+        assert state is not None
+        self._phase = self.visit.help_phase()
+        kind = KINDS_BY_NAME[self.hit.kind]
+        guidance = [t.MENTAL_HEALTH, t.EMERGENCY] if kind.mental_health else [t.EMERGENCY, t.URGENT]
+        with VerticalScroll(classes="body"):
+            yield Static(self.ui(t.URGENT_HEADING), classes="heading", id="urgent-heading")
+            for english in guidance:
+                yield Static(self.ui(english), classes="urgent-guidance")
+            if self.visit.lang != "en":
+                yield Static(Content(s.IN_ENGLISH_TOO), classes="in-english")
+                for english in [t.URGENT_HEADING, *guidance]:
+                    yield Static(Content(english), classes="urgent-guidance-en")
+            if state.request is not None:
+                yield Static(Content(state.request.ticket), id="ticket")
+            yield Static(self.ui(self.PHASE_TEXT[self._phase]), id="help-state", classes=self._phase.value)
+        with Horizontal(classes="nav"):
+            yield Button(self.ui(s.BACK), id="urgent-back")
+            yield Button(self.ui(s.ALL_DONE), id="all-done")
+        yield from self.compose_safety()
+
+    def on_mount(self) -> None:
+        """Focus stays off "Back": going back needs a deliberate choice.
+
+        (Textual also runs `HelpScreen.on_mount`, which follows the request.)
+        """
+        self.query_one("#all-done", Button).focus()
+
+    @on(Button.Pressed, "#urgent-back")
+    def urgent_back(self, event: Button.Pressed) -> None:
+        """Back only after confirming they are safe."""
+        event.stop()
+        self.app.push_screen(
+            ConfirmBackScreen(self.ui(s.CONFIRM_GO_BACK), self.ui(s.YES_GO_BACK), self.ui(s.STAY_HERE)),
+            callback=self._confirmed,
+        )
+
+    def _confirmed(self, go_back: bool | None) -> None:
+        if go_back:
+            self.kiosk.leave_help()
+
+
+class ConfirmBackScreen(ModalScreen[bool], inherit_bindings=False):
+    """ "Go back only if you are safe": yes or no (no is focused)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = FOCUS_KEYS
+
+    def __init__(self, question: Content, yes: Content, no: Content) -> None:
+        super().__init__()
+        self.lines = (question, yes, no)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-back"):
+            yield Static(self.lines[0], classes="heading")
+            yield Button(self.lines[2], id="stay", variant="primary")
+            yield Button(self.lines[1], id="go-back")
+
+    def on_mount(self) -> None:
+        """Staying is the safe default."""
+        self.query_one("#stay", Button).focus()
+
+    @on(Button.Pressed, "#stay")
+    def stay(self) -> None:
+        """Stay on the urgent screen."""
+        self.dismiss(False)
+
+    @on(Button.Pressed, "#go-back")
+    def go_back(self) -> None:
+        """The patient says they are safe."""
+        self.dismiss(True)
+
+
+PRIVACY_LINES = (s.PRIVACY_NOT_ASKED, s.PRIVACY_FORGOTTEN, s.PRIVACY_HELP, s.NO_PASSWORDS, s.PRIVACY_MORE)
+"""The privacy notice, in order."""
+
+
+class PrivacyScreen(ModalScreen[None], inherit_bindings=False):
+    """The privacy notice, opened from the welcome screen."""
+
+    BINDINGS: ClassVar[list[BindingType]] = FOCUS_KEYS
+
+    def __init__(self, *, heading: Content, lines: list[Content], close: Content) -> None:
+        super().__init__()
+        self.heading, self.lines, self.close = heading, lines, close
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="privacy-notice"):
+            yield Static(self.heading, classes="heading")
+            for line in self.lines:
+                yield Static(line, classes="privacy-line")
+            yield Button(self.close, id="privacy-close", variant="primary")
+
+    def on_mount(self) -> None:
+        """Focus the close button."""
+        self.query_one("#privacy-close", Button).focus()
+
+    @on(Button.Pressed, "#privacy-close")
+    def close_notice(self) -> None:
+        """Back to the welcome."""
+        self.dismiss(None)
 
 
 class StillThereScreen(ModalScreen[None], inherit_bindings=False):

@@ -49,3 +49,22 @@ STAFF_PIN = N_("Staff only: enter the PIN to close dfhelper.")
 WRONG_PIN = N_("That PIN is not right.")
 CANCEL = N_("Cancel")
 NO_PASSWORDS = N_("Never type a password here. Staff will never ask for one.")
+
+# The urgent screen (a red flag in what the patient typed); its guidance is the safety messages.
+IN_ENGLISH_TOO = N_("In English:")
+CONFIRM_GO_BACK = N_("Go back only if you are safe. Reception still has your request for help.")
+YES_GO_BACK = N_("Yes, I am safe. Go back")
+STAY_HERE = N_("No, stay here")
+
+# The privacy notice (from the welcome screen), and the warning where patients type.
+PRIVACY = N_("Privacy")
+PRIVACY_HEADING = N_("Your privacy")
+PRIVACY_NOT_ASKED = N_("This screen does not ask for your name, NHS number, address or date of birth.")
+PRIVACY_FORGOTTEN = N_(
+    "What you choose here is forgotten when you finish, or after a few minutes with no touch."
+)
+PRIVACY_HELP = N_(
+    "If you ask for help, reception sees your ticket number, your language, "
+    "the task and the step you were on."
+)
+PRIVACY_MORE = N_("Ask at reception for the practice's full privacy notice.")

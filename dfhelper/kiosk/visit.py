@@ -36,6 +36,7 @@ from dfhelper.flowlang.facts import FACT_NAMES, fact
 from dfhelper.flowlang.library import Library
 from dfhelper.i18n.catalogs import SOURCE_LOCALE, CatalogTranslator
 from dfhelper.i18n.languages import Language, offered
+from dfhelper.safety.redflags import Hit, RedFlags
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +136,7 @@ class KioskCore:
         self.listener = listener
         self._translators: dict[str, Translator] = {}
         self._indexes: dict[str, SearchIndex] = {}
+        self._red_flags: dict[str, RedFlags] = {}
 
     @classmethod
     def load(
@@ -203,6 +205,13 @@ class KioskCore:
         found = self._indexes.get(code)
         if found is None:
             found = self._indexes[code] = SearchIndex.for_library(self.library, self.translator(code))
+        return found
+
+    def red_flags(self, code: str) -> RedFlags:
+        """The red-flag phrases of ``code`` and English, ready to check (made once)."""
+        found = self._red_flags.get(code)
+        if found is None:
+            found = self._red_flags[code] = RedFlags(self.translator(code))
         return found
 
     def visit(self) -> Visit:
@@ -329,7 +338,7 @@ class Visit:
         tried: list[str] = []
         if session is not None:
             if not session.finished:
-                session.request_help(reason)
+                session.request_help(reason, priority=priority)
             outcome = session.outcome or {}
             flow, step = outcome.get("flow", session.flow_id), outcome.get("step", session.step_id)
             reason = outcome.get("reason", reason)
@@ -357,6 +366,17 @@ class Visit:
             self.core.sender.wake()
         self.help = HelpState(saved, saved_at=self.core.clock())
         return self.help
+
+    def red_flag(self, typed: str) -> Hit | None:
+        """A red flag in what the patient typed (in their language or English), or None."""
+        return self.core.red_flags(self.lang).check(typed)
+
+    def raise_red_flag(self, hit: Hit) -> HelpState:
+        """Stop, and raise a priority request for a person (once per visit, until they go back)."""
+        if self.help is not None and self.help.request is not None and self.help.request.priority:
+            return self.help
+        self.help = None  # an ordinary request already made is raised again, as a priority
+        return self.request_help(f"red_flag_{hit.kind}", priority=True)
 
     def help_phase(self, *, now: dt.datetime | None = None) -> HelpPhase:
         """Where the patient's help request is now (cheap: asks the sender, which does the I/O)."""

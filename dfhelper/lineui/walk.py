@@ -23,8 +23,10 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from dfhelper.engine import matching
+from dfhelper.engine import text as t
 from dfhelper.engine.session import InvalidAnswer, Session, StepView
 from dfhelper.flowlang import markup
+from dfhelper.safety.redflags import KINDS_BY_NAME, Hit, RedFlags
 
 COMMANDS = {
     "back": "back",
@@ -185,6 +187,20 @@ def random_answer(view: StepView, rng: random.Random) -> str:
     return str(rng.randint(1, len(view.options)))
 
 
+def _show_urgent(out: _Out, session: Session, hit: Hit) -> None:
+    """The urgent guidance, in the patient's language and in English."""
+    kind = KINDS_BY_NAME[hit.kind]
+    steps = [t.MENTAL_HEALTH, t.EMERGENCY] if kind.mental_health else [t.EMERGENCY, t.URGENT]
+    guidance = [t.URGENT_HEADING, *steps]
+    for english in guidance:
+        out.line(session.translator.ui(english).text)
+    if session.translator.locale != "en":
+        out.line("In English:")
+        for english in guidance:
+            out.line(english)
+    out.json({"event": "red_flag", "flow": session.flow_id, "step": session.step_id, "kind": hit.kind})
+
+
 def walk(
     session: Session,
     stdin: TextIO,
@@ -197,6 +213,7 @@ def walk(
 ) -> WalkResult:
     """Walk ``session`` to its end, reading answers from ``stdin`` (or at random with ``rng``)."""
     out = _Out(stdout, fmt)
+    flags = RedFlags(session.translator)
     shown = 0
     redraw = True
     while not session.finished:
@@ -251,6 +268,11 @@ def walk(
             continue
         if command == "restart":
             session.restart()
+            continue
+        hit = flags.check(line) if command is None and not line.isdigit() else None
+        if hit is not None:  # words that may mean an emergency: stop, say what to do, call staff
+            _show_urgent(out, session, hit)
+            session.request_help(f"red_flag_{hit.kind}", priority=True)
             continue
         try:
             if view.facts or view.kind == "circumstances":

@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -51,16 +52,28 @@ def practice(tmp_path: Path) -> Iterator[tuple[Terminal, Terminal, Path]]:
         subprocess.run(["tmux", "-L", socket, "kill-server"], check=False, timeout=20)
 
 
+def to_tasks_in_english(kiosk: Terminal) -> str:
+    """From the welcome to the task list, choosing English when languages are offered."""
+    kiosk.keys("Enter")
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        shown = kiosk.screen()
+        if "Choose your language" in shown:
+            kiosk.keys("1")
+            break
+        if "What do you need help with?" in shown:
+            break
+        time.sleep(0.2)
+    return kiosk.wait_for("What do you need help with?")
+
+
 def test_help_pressed_at_the_kiosk_is_taken_at_the_desk_and_the_kiosk_says_so(
     practice: tuple[Terminal, Terminal, Path],
 ) -> None:
     kiosk, desk, config = practice
     desk.wait_for("Front desk")
     kiosk.wait_for("Need help with the NHS App")
-    kiosk.keys("Enter")
-    kiosk.wait_for("Choose your language")
-    kiosk.keys("1")  # English
-    shown = kiosk.wait_for("What do you need help with?")
+    shown = to_tasks_in_english(kiosk)
     number = next(line for line in shown.splitlines() if "Order a repeat prescription" in line)
     kiosk.keys("2" if "2  Order" in number else "1")
     kiosk.wait_for("What applies to you?")
@@ -87,3 +100,27 @@ def test_help_pressed_at_the_kiosk_is_taken_at_the_desk_and_the_kiosk_says_so(
     desk.keys("n")  # take the next one: "I'm coming"
     desk.wait_for("Claimed by Front desk")
     kiosk.wait_for("Someone is coming to help you now")
+
+
+def test_a_red_flag_typed_in_the_search_box_brings_the_urgent_screen_and_an_urgent_request(
+    practice: tuple[Terminal, Terminal, Path],
+) -> None:
+    kiosk, desk, config = practice
+    desk.wait_for("Front desk")
+    kiosk.wait_for("Need help with the NHS App")
+    to_tasks_in_english(kiosk)
+    kiosk.keys("Up")  # from the first tile to the search box
+    kiosk.tmux("send-keys", "-t", kiosk.name, "-l", "crushing chest pain")
+    shown = kiosk.wait_for("What you typed may mean you need urgent help.")
+    assert "call 999 now" in shown.replace("\n", " ")
+    at_desk = desk.wait_for("URGENT")
+    assert "001" in at_desk
+    listed = subprocess.run(
+        [str(DFHELPER), "--config", str(config), "desk", "list", "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+    [request] = json.loads(listed.stdout)
+    assert (request["priority"], request["reason"]) == (True, "red_flag_chest_pain")

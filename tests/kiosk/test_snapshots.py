@@ -179,3 +179,26 @@ def test_finished_with_qr_code(snap_compare: SnapCompare, make_app: MakeApp) -> 
             await pilot.pause()
 
     assert snap_compare(app_for(make_app), run_before=show, terminal_size=(100, 50))
+
+
+URGENT_TYPED = {"en": "chest pain and sweating", "bn": "chest pain"}
+
+
+@pytest.mark.parametrize("lang", ["en", "bn", "ar"])
+def test_urgent_screen_after_a_red_flag(snap_compare: SnapCompare, make_app: MakeApp, lang: str) -> None:
+    async def show(pilot: Pilot[Any]) -> None:
+        await choose(pilot, lang)
+        await pilot.click("#search")
+        await pilot.press(*URGENT_TYPED.get(lang, "chest pain"))
+        await until_phase(pilot, HelpPhase.GO_TO_DESK)
+
+    assert snap_compare(app_for(make_app), run_before=show, terminal_size=(100, 40))
+
+
+def test_privacy_notice_from_the_welcome_screen(snap_compare: SnapCompare, make_app: MakeApp) -> None:
+    async def show(pilot: Pilot[Any]) -> None:
+        await pilot.pause()
+        await pilot.click("#privacy")
+        await pilot.pause()
+
+    assert snap_compare(app_for(make_app), run_before=show, terminal_size=(80, 30))

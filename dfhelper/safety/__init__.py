@@ -1,0 +1,1 @@
+"""The safety net: red flags in what patients type, and redaction before anything is kept."""
