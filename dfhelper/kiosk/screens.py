@@ -21,14 +21,14 @@ from textual.widgets import Button, Static
 from dfhelper.engine import text as t
 from dfhelper.engine.text import Shown
 from dfhelper.kiosk import strings as s
-from dfhelper.kiosk.visit import HelpPhase
+from dfhelper.kiosk.phases import HelpPhase
 from dfhelper.kiosk.widgets import KioskInput, QRCode, SafetyLine, content
-from dfhelper.safety.redflags import KINDS_BY_NAME, Hit
 
 if TYPE_CHECKING:
     from dfhelper.engine.session import StepView
     from dfhelper.kiosk.app import KioskApp
     from dfhelper.kiosk.visit import Task, Visit
+    from dfhelper.safety.redflags import Hit
 
 MIN_WIDTH = 60
 MIN_HEIGHT = 18
@@ -730,6 +730,8 @@ class UrgentScreen(HelpScreen):
         self.hit = hit
 
     def compose(self) -> ComposeResult:
+        from dfhelper.safety.redflags import KINDS_BY_NAME  # loaded with the kiosk's core by now
+
         state = self.visit.help
         assert state is not None
         self._phase = self.visit.help_phase()

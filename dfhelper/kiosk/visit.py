@@ -16,7 +16,6 @@ engine, where tests reach it without a screen. Nothing here imports Textual.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -36,6 +35,7 @@ from dfhelper.flowlang.facts import FACT_NAMES, fact
 from dfhelper.flowlang.library import Library
 from dfhelper.i18n.catalogs import SOURCE_LOCALE, CatalogTranslator
 from dfhelper.i18n.languages import Language, offered
+from dfhelper.kiosk.phases import HelpPhase
 from dfhelper.safety.redflags import Hit, RedFlags
 
 log = logging.getLogger(__name__)
@@ -80,23 +80,6 @@ class SearchOutcome:
 
     kind: Literal["empty", "found", "did_you_mean", "nothing"]
     tasks: tuple[Task, ...] = ()
-
-
-class HelpPhase(enum.Enum):
-    """Where a help request is, as the patient is told it."""
-
-    NOT_SAVED = "not_saved"
-    """It could not be saved here: go to reception now."""
-    SENDING = "sending"
-    """Saved on this kiosk, on its way to reception."""
-    AT_DESK = "at_desk"
-    """Reception has it and a desk is open: wait here."""
-    COMING = "coming"
-    """Someone at the desk said "I'm coming"."""
-    GO_TO_DESK = "go_to_desk"
-    """Reception cannot be reached, nobody is watching, or the desk asked: go to reception."""
-    DONE = "done"
-    """The desk closed the request."""
 
 
 @dataclass(frozen=True, slots=True)

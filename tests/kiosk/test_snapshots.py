@@ -14,8 +14,8 @@ from textual.pilot import Pilot
 
 from dfhelper.escalation.store import default_url, open_store
 from dfhelper.kiosk.app import KioskApp
+from dfhelper.kiosk.phases import HelpPhase
 from dfhelper.kiosk.screens import WelcomeScreen
-from dfhelper.kiosk.visit import HelpPhase
 from tests.kiosk.conftest import MakeApp
 
 LANGUAGES = ["en", "pl", "ur", "bn"]

@@ -39,3 +39,14 @@ def test_headless_commands_run_without_importing_textual() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_the_kiosk_paints_before_loading_flows_templates_and_matching() -> None:
+    """The welcome screen comes first: flows, Jinja, YAML and rapidfuzz load after it is painted."""
+    code = (
+        "import sys, dfhelper.cli, dfhelper.kiosk.app\n"
+        "heavy = {'jinja2', 'yaml', 'rapidfuzz', 'babel'}\n"
+        "print(','.join(sorted({m.split('.')[0] for m in sys.modules} & heavy)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""

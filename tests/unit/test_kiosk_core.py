@@ -19,8 +19,9 @@ from dfhelper.escalation.store import RemoteState
 from dfhelper.i18n import tools
 from dfhelper.i18n.languages import names, offered
 from dfhelper.kiosk import launch
+from dfhelper.kiosk.phases import HelpPhase
 from dfhelper.kiosk.qr import qr_lines
-from dfhelper.kiosk.visit import HelpPhase, KioskCore, Visit
+from dfhelper.kiosk.visit import KioskCore, Visit
 from tests.helpers import flow_text, write
 from tests.kiosk.conftest import kiosk_config, make_core
 
