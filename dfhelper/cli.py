@@ -8,6 +8,7 @@ module that looks at the process environment.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
 import os
@@ -72,6 +73,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", default="en", help="the patient's language (default: en)")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--limit", type=int, default=5)
+
+    p = sub.add_parser(
+        "report", help="the practice's usage report: flows, where people get stuck, help given"
+    )
+    p.add_argument("--since", help="first day, e.g. 2026-11-01 (default: 30 days ago)")
+    p.add_argument("--until", help="last day, inclusive (default: today)")
+    p.add_argument("--format", choices=["text", "html", "csv", "json"], default="text")
+    p.add_argument("-o", "--output", type=Path, help="write to this file instead of the screen")
 
     p = sub.add_parser("safety", help="check red-flag phrases and redaction (for translators and the CSO)")
     p.add_argument("action", choices=["check"])
@@ -221,6 +230,56 @@ def cmd_search(args: argparse.Namespace, config: Config, out: TextIO, err: TextI
     else:
         for hit in hits:
             out.write(f"{hit.score:5.1f}  {hit.flow}  (matched {hit.phrase!r}, {hit.lang})\n")
+    return EXIT_OK
+
+
+def _day(text: str | None, default: dt.date) -> dt.date | None:
+    if text is None:
+        return default
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def cmd_report(args: argparse.Namespace, config: Config, out: TextIO, err: TextIO) -> int:
+    """``dfhelper report``: usage events and help requests over a period."""
+    from dfhelper.escalation.store import StoreError, StoreUnavailable, open_store
+    from dfhelper.insights.render import to_csv, to_html, to_text
+    from dfhelper.insights.report import build_report
+
+    today = dt.datetime.now(dt.UTC).date()
+    first = _day(args.since, today - dt.timedelta(days=30))
+    last = _day(args.until, today)
+    if first is None or last is None:
+        err.write("dfhelper: give days as YYYY-MM-DD, e.g. --since 2026-11-01\n")
+        return EXIT_USAGE
+    since = dt.datetime.combine(first, dt.time(), dt.UTC)
+    until = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), dt.UTC)
+    try:
+        store = open_store(desk_store_url(config))
+        try:
+            report = build_report(
+                store.events(since, until),
+                store.requests_between(since, until),
+                since=since,
+                until=until,
+                titles=flow_titles(config),
+            )
+        finally:
+            store.close()
+    except (StoreError, StoreUnavailable) as e:
+        err.write(f"dfhelper: cannot read the usage store: {e}\n")
+        return EXIT_PROBLEMS
+    if args.format == "json":
+        text = json.dumps(report.to_json(), indent=2) + "\n"
+    else:
+        text = {"text": to_text, "html": to_html, "csv": to_csv}[args.format](report)
+    if args.output is not None:
+        args.output.write_text(text, encoding="utf-8")
+        out.write(f"Wrote {args.output}\n")
+    else:
+        out.write(text)
     return EXIT_OK
 
 
@@ -558,6 +617,8 @@ def main(
         return cmd_search(args, config, out, err)
     if args.command == "safety":
         return cmd_safety(args, config, out, err)
+    if args.command == "report":
+        return cmd_report(args, config, out, err)
     if args.command == "i18n":
         return cmd_i18n(args, config, out, err)
     if args.command == "kiosk":

@@ -27,6 +27,7 @@ from dfhelper.escalation.store import (
     check_outcome,
     redact_url,
 )
+from dfhelper.insights.model import UsageEvent
 
 if TYPE_CHECKING:
     import psycopg
@@ -61,6 +62,19 @@ _SCHEMA = [
         name    text PRIMARY KEY,
         seen_at timestamptz NOT NULL
     )""",
+    """CREATE TABLE IF NOT EXISTS dfhelper_events (
+        id      bigserial PRIMARY KEY,
+        session text NOT NULL,
+        at      timestamptz NOT NULL,
+        kind    text NOT NULL,
+        flow    text,
+        step    text,
+        lang    text NOT NULL,
+        mode    text NOT NULL,
+        detail  text
+    )""",
+    "CREATE INDEX IF NOT EXISTS dfhelper_events_at ON dfhelper_events (at)",
+    "CREATE INDEX IF NOT EXISTS dfhelper_events_session ON dfhelper_events (session, at, id)",
 ]
 
 _COLUMNS = (
@@ -297,6 +311,40 @@ class PostgresStore:
             self._listener = None
             time.sleep(max(min(deadline - time.monotonic(), 1.0), 0))
             raise StoreUnavailable(f"desk store {redact_url(self.url)}: {_first_line(e)}") from e
+
+    # -- usage events (insights) ---------------------------------------------------------------
+
+    def add_events(self, events: Sequence[UsageEvent]) -> None:
+        """Store a batch of anonymous usage events in one transaction."""
+        with self._tx() as conn, conn.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO dfhelper_events (session, at, kind, flow, step, lang, mode, detail)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                [(e.session, e.at, e.kind, e.flow, e.step, e.lang, e.mode, e.detail) for e in events],
+            )
+
+    def events(self, since: dt.datetime, until: dt.datetime) -> Iterator[UsageEvent]:
+        """Events in [since, until), grouped by session, in time order."""
+        with self._tx() as conn:
+            rows = conn.execute(
+                "SELECT session, at, kind, flow, step, lang, mode, detail FROM dfhelper_events"
+                " WHERE at >= %s AND at < %s ORDER BY session, at, id",
+                (since, until),
+            ).fetchall()
+        for r in rows:
+            yield UsageEvent(
+                r["session"], r["at"], r["kind"], r["flow"], r["step"], r["lang"], r["mode"], r["detail"]
+            )
+
+    def requests_between(self, since: dt.datetime, until: dt.datetime) -> list[DeskRequest]:
+        """Every help request asked for in [since, until), whatever its state."""
+        with self._tx() as conn:
+            rows = conn.execute(
+                f"SELECT {_COLUMNS} FROM dfhelper_requests"
+                f" WHERE created_at >= %s AND created_at < %s {_ORDER}",
+                (since, until),
+            ).fetchall()
+        return [_request(r) for r in rows]
 
 
 def _first_line(error: BaseException) -> str:

@@ -12,12 +12,13 @@ import datetime as dt
 import json
 import sqlite3
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from dfhelper.escalation import localdb
 from dfhelper.escalation.outbox import HelpRequest
 from dfhelper.escalation.store import DeskRequest, RemoteState, StoreError, StoreUnavailable, check_outcome
+from dfhelper.insights.model import UsageEvent
 
 SCHEMA_VERSION = 1
 POLL_SECONDS = 0.05
@@ -46,7 +47,20 @@ CREATE INDEX IF NOT EXISTS requests_open ON requests (state, priority DESC, crea
 CREATE TABLE IF NOT EXISTS desks (
     name        TEXT PRIMARY KEY,
     seen_at     TEXT NOT NULL
-)
+);
+CREATE TABLE IF NOT EXISTS usage_events (
+    id          INTEGER PRIMARY KEY,
+    session     TEXT NOT NULL,          -- random, never linked to a person
+    at          TEXT NOT NULL,          -- UTC
+    kind        TEXT NOT NULL,
+    flow        TEXT,
+    step        TEXT,
+    lang        TEXT NOT NULL,
+    mode        TEXT NOT NULL,
+    detail      TEXT
+);
+CREATE INDEX IF NOT EXISTS usage_events_at ON usage_events (at);
+CREATE INDEX IF NOT EXISTS usage_events_session ON usage_events (session, at, id)
 """
 
 _ORDER = "ORDER BY priority DESC, created_at, rowid"
@@ -230,3 +244,44 @@ class SqliteStore:
             time.sleep(min(POLL_SECONDS, max(deadline - time.monotonic(), 0)))
             if self._run("PRAGMA data_version").fetchone()[0] != start:
                 return
+
+    # -- usage events (insights) ---------------------------------------------------------------
+
+    def add_events(self, events: Sequence[UsageEvent]) -> None:
+        """Store a batch of anonymous usage events in one transaction."""
+        try:
+            with localdb.write(self._db):
+                self._db.executemany(
+                    "INSERT INTO usage_events (session, at, kind, flow, step, lang, mode, detail)"
+                    " VALUES (?,?,?,?,?,?,?,?)",
+                    [
+                        (e.session, _stamp(e.at), e.kind, e.flow, e.step, e.lang, e.mode, e.detail)
+                        for e in events
+                    ],
+                )
+        except sqlite3.Error as e:
+            raise StoreUnavailable(f"desk store {self.path}: {e}") from e
+
+    def events(self, since: dt.datetime, until: dt.datetime) -> Iterator[UsageEvent]:
+        """Events in [since, until), grouped by session, in time order (read as plain tuples: fast)."""
+        cursor = self._db.cursor()
+        cursor.row_factory = None
+        try:
+            rows = cursor.execute(
+                "SELECT session, at, kind, flow, step, lang, mode, detail FROM usage_events"
+                " WHERE at >= ? AND at < ? ORDER BY session, at, id",
+                (_stamp(since), _stamp(until)),
+            )
+        except sqlite3.Error as e:
+            raise StoreUnavailable(f"desk store {self.path}: {e}") from e
+        parse = dt.datetime.fromisoformat
+        for session, at, kind, flow, step, lang, mode, detail in rows:
+            yield UsageEvent(session, parse(at), kind, flow, step, lang, mode, detail)
+
+    def requests_between(self, since: dt.datetime, until: dt.datetime) -> list[DeskRequest]:
+        """Every help request asked for in [since, until), whatever its state."""
+        rows = self._run(
+            f"SELECT * FROM requests WHERE created_at >= ? AND created_at < ? {_ORDER}",
+            (_stamp(since), _stamp(until)),
+        ).fetchall()
+        return [_request(r) for r in rows]

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
 from urllib.parse import unquote, urlsplit
 
 from dfhelper.escalation.outbox import HelpRequest
+from dfhelper.insights.model import UsageEvent
 
 State = Literal["open", "claimed", "resolved"]
 
@@ -140,6 +141,18 @@ class DeskStore(Protocol):
 
     def wait(self, timeout: float) -> None:
         """Return when something may have changed, or after ``timeout`` seconds."""
+        ...
+
+    def add_events(self, events: Sequence[UsageEvent]) -> None:
+        """Store a batch of anonymous usage events (for `dfhelper report`)."""
+        ...
+
+    def events(self, since: dt.datetime, until: dt.datetime) -> Iterator[UsageEvent]:
+        """Usage events in [since, until), grouped by session, in time order."""
+        ...
+
+    def requests_between(self, since: dt.datetime, until: dt.datetime) -> list[DeskRequest]:
+        """Every help request asked for in [since, until), whatever its state."""
         ...
 
     def close(self) -> None:

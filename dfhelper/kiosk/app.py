@@ -322,6 +322,8 @@ class KioskApp(App[int], inherit_bindings=False):
 
     async def wipe(self) -> None:
         """Forget the visit: fresh screens (no old widgets, inputs or undo), no notifications."""
+        if self.visit is not None:
+            self.visit.abandon()
         self.visit = None
         self.clear_notifications()
         while len(self.screen_stack) > 1:

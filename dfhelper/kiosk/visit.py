@@ -18,13 +18,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from dfhelper.config import Config
-from dfhelper.engine.events import Event
+from dfhelper.engine.events import Event, EventKind
 from dfhelper.engine.search import SearchIndex
 from dfhelper.engine.session import Session, StepView
 from dfhelper.engine.text import EnglishTranslator, Shown, Translator
@@ -35,6 +36,8 @@ from dfhelper.flowlang.facts import FACT_NAMES, fact
 from dfhelper.flowlang.library import Library
 from dfhelper.i18n.catalogs import SOURCE_LOCALE, CatalogTranslator
 from dfhelper.i18n.languages import Language, offered
+from dfhelper.insights.events import EventLog
+from dfhelper.insights.model import UsageEvent
 from dfhelper.kiosk.phases import HelpPhase
 from dfhelper.safety.redflags import Hit, RedFlags
 
@@ -63,6 +66,14 @@ SEARCH_CUTOFF = 45.0
 """Below this a hit is not shown at all."""
 
 MAX_TILES = 8
+
+USAGE_KINDS = {
+    EventKind.STEP_SHOWN: "step",
+    EventKind.STUCK: "stuck",
+    EventKind.ESCALATED: "escalated",
+    EventKind.FINISHED: "finished",
+}
+"""The engine's events that become usage events for the practice's report (ids only)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +118,7 @@ class KioskCore:
         listener: Callable[[Event], None] | None = None,
         sender: Sender | None = None,
         clock: Callable[[], float] = time.monotonic,
+        events: EventLog | None = None,
     ) -> None:
         self.config = config
         self.library = library
@@ -115,6 +127,8 @@ class KioskCore:
         self.outbox = outbox
         self.sender = sender
         self.clock = clock
+        self.events = events
+        """Anonymous usage events for the practice's report (None: not recorded)."""
         self.practice = dict(practice)
         self.listener = listener
         self._translators: dict[str, Translator] = {}
@@ -140,6 +154,7 @@ class KioskCore:
         )
         outbox: Outbox | None = None
         sender: Sender | None = None
+        events: EventLog | None = None
         if data_dir is not None:
             try:
                 outbox = Outbox(default_path(data_dir))
@@ -149,6 +164,8 @@ class KioskCore:
                 url = config.desk.store_url or default_url(data_dir)
                 sender = Sender(outbox.path, lambda: open_store(url), webhook_url=config.desk.webhook_url)
                 sender.start()
+                events = EventLog(lambda: open_store(url))
+                events.start()
         return cls(
             config,
             library,
@@ -157,10 +174,14 @@ class KioskCore:
             outbox=outbox,
             practice=practice,
             sender=sender,
+            events=events,
         )
 
     def close(self) -> None:
-        """Stop the sender and close the outbox (when the kiosk stops)."""
+        """Stop the sender and the event writer, and close the outbox (when the kiosk stops)."""
+        if self.events is not None:
+            self.events.close()
+            self.events = None
         if self.sender is not None:
             self.sender.stop()
         if self.outbox is not None:
@@ -212,6 +233,8 @@ class Visit:
     asked_circumstances: bool = False
     session: Session | None = None
     help: HelpState | None = None
+    anonymous_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    """A random id for this visit's usage events, never linked to a person."""
 
     @property
     def translator(self) -> Translator:
@@ -291,6 +314,8 @@ class Visit:
 
     def start(self, flow_id: str) -> Session:
         """Begin a task with the circumstances the patient shared."""
+        self.abandon()  # a task left unfinished for another one
+        self._usage("started", flow_id)
         self.session = Session(
             self.core.library,
             flow_id,
@@ -298,10 +323,30 @@ class Visit:
             practice=self.core.practice,
             settings=self.core.config.engine,
             translator=self.translator,
-            listener=self.core.listener,
+            listener=self._engine_event,
         )
         self.help = None
         return self.session
+
+    def abandon(self) -> None:
+        """The visit ends (or moves on) with the task unfinished: count it as abandoned."""
+        session = self.session
+        if session is not None and not session.finished:
+            self._usage("abandoned", session.flow_id, session.step_id)
+
+    def _engine_event(self, event: Event) -> None:
+        if self.core.listener is not None:
+            self.core.listener(event)
+        kind = USAGE_KINDS.get(event.kind)
+        if kind is not None:
+            detail = event.data.get("signal") or event.data.get("reason")
+            self._usage(kind, event.flow, event.step, str(detail) if detail else None)
+
+    def _usage(self, kind: str, flow: str | None, step: str | None = None, detail: str | None = None) -> None:
+        events = self.core.events
+        if events is not None:
+            now = dt.datetime.now(dt.UTC)
+            events.record(UsageEvent(self.anonymous_id, now, kind, flow, step, self.lang, "kiosk", detail))
 
     def carry_on_url(self, view: StepView) -> str | None:
         """The official page to carry on at home: the step's link or source, else the flow's first."""

@@ -171,3 +171,37 @@ def test_a_sqlite_desk_store_on_a_network_share_is_refused(
     monkeypatch.setattr(localdb, "filesystem_type", lambda path: "nfs4")
     with pytest.raises(StoreError, match="network share"):
         open_store(f"sqlite:///{tmp_path / 'desk.sqlite3'}")
+
+
+def test_usage_events_come_back_grouped_by_session_in_time_order(connect: Connect) -> None:
+    from dfhelper.insights.model import UsageEvent
+
+    t0 = dt.datetime(2026, 11, 2, 9, tzinfo=dt.UTC)
+    events = [
+        UsageEvent("s2", t0 + dt.timedelta(minutes=1), "started", "rx", None, "pl"),
+        UsageEvent("s1", t0, "started", "rx", None, "en"),
+        UsageEvent("s1", t0 + dt.timedelta(minutes=2), "finished", "rx", "done", "en"),
+        UsageEvent(
+            "s2", t0 + dt.timedelta(minutes=3), "escalated", "rx", "login", "pl", detail="asked_for_help"
+        ),
+        UsageEvent("old", t0 - dt.timedelta(days=40), "started", "rx", None, "en"),
+    ]
+    store = connect()
+    store.add_events(events)
+    got = list(connect().events(t0 - dt.timedelta(days=1), t0 + dt.timedelta(days=1)))
+    assert [(e.session, e.kind) for e in got] == [
+        ("s1", "started"), ("s1", "finished"), ("s2", "started"), ("s2", "escalated"),
+    ]  # fmt: skip
+    assert got[3] == events[3]
+
+
+def test_requests_between_includes_resolved_ones(tmp_path: Path, connect: Connect) -> None:
+    store = connect()
+    a, b = saved(tmp_path, 2)
+    store.deliver(a)
+    store.deliver(b)
+    store.resolve(a.id, "Reception", "helped_at_kiosk")
+    now = dt.datetime.now(dt.UTC)
+    found = store.requests_between(now - dt.timedelta(hours=1), now + dt.timedelta(hours=1))
+    assert {r.id: r.state for r in found} == {a.id: "resolved", b.id: "open"}
+    assert store.requests_between(now + dt.timedelta(hours=1), now + dt.timedelta(hours=2)) == []

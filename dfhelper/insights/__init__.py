@@ -1,0 +1,1 @@
+"""Insights for the practice: anonymous usage events and the report built from them."""
