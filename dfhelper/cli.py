@@ -260,11 +260,12 @@ def cmd_report(args: argparse.Namespace, config: Config, out: TextIO, err: TextI
         store = open_store(desk_store_url(config))
         try:
             report = build_report(
-                store.events(since, until),
+                store.events(since, until, without_steps=True),
                 store.requests_between(since, until),
                 since=since,
                 until=until,
                 titles=flow_titles(config),
+                steps=store.step_reach(since, until),
             )
         finally:
             store.close()

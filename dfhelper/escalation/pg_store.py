@@ -75,6 +75,7 @@ _SCHEMA = [
     )""",
     "CREATE INDEX IF NOT EXISTS dfhelper_events_at ON dfhelper_events (at)",
     "CREATE INDEX IF NOT EXISTS dfhelper_events_session ON dfhelper_events (session, at, id)",
+    "CREATE INDEX IF NOT EXISTS dfhelper_events_kind ON dfhelper_events (kind, flow, step, session, at)",
 ]
 
 _COLUMNS = (
@@ -323,18 +324,32 @@ class PostgresStore:
                 [(e.session, e.at, e.kind, e.flow, e.step, e.lang, e.mode, e.detail) for e in events],
             )
 
-    def events(self, since: dt.datetime, until: dt.datetime) -> Iterator[UsageEvent]:
-        """Events in [since, until), grouped by session, in time order."""
+    def events(
+        self, since: dt.datetime, until: dt.datetime, *, without_steps: bool = False
+    ) -> Iterator[UsageEvent]:
+        """Events in [since, until), grouped by session, in time order (optionally without steps)."""
+        skip = " AND kind <> 'step'" if without_steps else ""  # kinds are a fixed set, never patient text
         with self._tx() as conn:
             rows = conn.execute(
                 "SELECT session, at, kind, flow, step, lang, mode, detail FROM dfhelper_events"
-                " WHERE at >= %s AND at < %s ORDER BY session, at, id",
+                f" WHERE at >= %s AND at < %s{skip} ORDER BY session, at, id",
                 (since, until),
             ).fetchall()
         for r in rows:
             yield UsageEvent(
                 r["session"], r["at"], r["kind"], r["flow"], r["step"], r["lang"], r["mode"], r["detail"]
             )
+
+    def step_reach(self, since: dt.datetime, until: dt.datetime) -> list[tuple[str, str, int, str]]:
+        """(flow, step, sessions that reached it, first reached) for [since, until)."""
+        with self._tx() as conn:
+            rows = conn.execute(
+                "SELECT flow, step, COUNT(DISTINCT session) AS n, MIN(at) AS first FROM dfhelper_events"
+                " WHERE kind = 'step' AND at >= %s AND at < %s AND flow IS NOT NULL AND step IS NOT NULL"
+                " GROUP BY flow, step",
+                (since, until),
+            ).fetchall()
+        return [(r["flow"], r["step"], int(r["n"]), r["first"].isoformat()) for r in rows]
 
     def requests_between(self, since: dt.datetime, until: dt.datetime) -> list[DeskRequest]:
         """Every help request asked for in [since, until), whatever its state."""

@@ -18,7 +18,7 @@ from pathlib import Path
 from dfhelper.escalation import localdb
 from dfhelper.escalation.outbox import HelpRequest
 from dfhelper.escalation.store import DeskRequest, RemoteState, StoreError, StoreUnavailable, check_outcome
-from dfhelper.insights.model import UsageEvent
+from dfhelper.insights.model import KINDS, UsageEvent
 
 SCHEMA_VERSION = 1
 POLL_SECONDS = 0.05
@@ -60,7 +60,9 @@ CREATE TABLE IF NOT EXISTS usage_events (
     detail      TEXT
 );
 CREATE INDEX IF NOT EXISTS usage_events_at ON usage_events (at);
-CREATE INDEX IF NOT EXISTS usage_events_session ON usage_events (session, at, id)
+CREATE INDEX IF NOT EXISTS usage_events_session ON usage_events (session, at, id);
+CREATE INDEX IF NOT EXISTS usage_events_kind ON usage_events (kind, at);
+CREATE INDEX IF NOT EXISTS usage_events_steps ON usage_events (kind, flow, step, session, at)
 """
 
 _ORDER = "ORDER BY priority DESC, created_at, rowid"
@@ -262,14 +264,20 @@ class SqliteStore:
         except sqlite3.Error as e:
             raise StoreUnavailable(f"desk store {self.path}: {e}") from e
 
-    def events(self, since: dt.datetime, until: dt.datetime) -> Iterator[UsageEvent]:
-        """Events in [since, until), grouped by session, in time order (read as plain tuples: fast)."""
+    def events(
+        self, since: dt.datetime, until: dt.datetime, *, without_steps: bool = False
+    ) -> Iterator[UsageEvent]:
+        """Events in [since, until), grouped by session, in time order (read as plain tuples: fast).
+
+        ``without_steps`` leaves out "step" events (counted by `step_reach` instead).
+        """
         cursor = self._db.cursor()
         cursor.row_factory = None
+        skip = f" AND kind IN ({', '.join(repr(k) for k in KINDS if k != 'step')})" if without_steps else ""
         try:
             rows = cursor.execute(
                 "SELECT session, at, kind, flow, step, lang, mode, detail FROM usage_events"
-                " WHERE at >= ? AND at < ? ORDER BY session, at, id",
+                f" WHERE at >= ? AND at < ?{skip} ORDER BY session, at, id",
                 (_stamp(since), _stamp(until)),
             )
         except sqlite3.Error as e:
@@ -277,6 +285,16 @@ class SqliteStore:
         parse = dt.datetime.fromisoformat
         for session, at, kind, flow, step, lang, mode, detail in rows:
             yield UsageEvent(session, parse(at), kind, flow, step, lang, mode, detail)
+
+    def step_reach(self, since: dt.datetime, until: dt.datetime) -> list[tuple[str, str, int, str]]:
+        """(flow, step, sessions that reached it, first reached) for [since, until)."""
+        rows = self._run(
+            "SELECT flow, step, COUNT(DISTINCT session), MIN(at) FROM usage_events"
+            " WHERE kind = 'step' AND at >= ? AND at < ? AND flow IS NOT NULL AND step IS NOT NULL"
+            " GROUP BY flow, step",
+            (_stamp(since), _stamp(until)),
+        ).fetchall()
+        return [(r[0], r[1], int(r[2]), str(r[3])) for r in rows]
 
     def requests_between(self, since: dt.datetime, until: dt.datetime) -> list[DeskRequest]:
         """Every help request asked for in [since, until), whatever its state."""

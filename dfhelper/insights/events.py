@@ -35,8 +35,14 @@ class EventStore(Protocol):
         """Store a batch of events."""
         ...
 
-    def events(self, since: dt.datetime, until: dt.datetime) -> Iterator[UsageEvent]:
-        """Events in [since, until), grouped by session, in time order."""
+    def events(
+        self, since: dt.datetime, until: dt.datetime, *, without_steps: bool = False
+    ) -> Iterator[UsageEvent]:
+        """Events in [since, until), grouped by session, in time order (optionally no steps)."""
+        ...
+
+    def step_reach(self, since: dt.datetime, until: dt.datetime) -> list[tuple[str, str, int, str]]:
+        """(flow, step, sessions that reached it, first reached) for [since, until)."""
         ...
 
     def requests_between(self, since: dt.datetime, until: dt.datetime) -> list[DeskRequest]:

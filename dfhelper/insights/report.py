@@ -43,6 +43,10 @@ def _by_session(events: Iterable[UsageEvent]) -> Iterator[list[UsageEvent]]:
         yield current
 
 
+StepReach = tuple[str, str, int, str]
+"""(flow, step, sessions that reached it, when it was first reached: ISO text), counted by the store."""
+
+
 def build_report(
     events: Iterable[UsageEvent],
     requests: Iterable[DeskRequest],
@@ -50,10 +54,20 @@ def build_report(
     since: dt.datetime,
     until: dt.datetime,
     titles: Mapping[str, str] | None = None,
+    steps: Iterable[StepReach] | None = None,
 ) -> Report:
-    """Count ``events`` (grouped by session, in time order) and ``requests`` into a `Report`."""
+    """Count ``events`` (grouped by session, in time order) and ``requests`` into a `Report`.
+
+    With ``steps`` (the store's counts of sessions reaching each step), ``events`` need not
+    hold the "step" events: the bulk of a year's history is then counted by the database.
+    """
     titles = titles or {}
     flows: defaultdict[str, _FlowTally] = defaultdict(_FlowTally)
+    counted_steps = steps is not None
+    for flow, step, sessions_reached, _first in sorted(steps or (), key=lambda row: row[3]):
+        tally = flows[flow]
+        tally.reached[step] = sessions_reached
+        tally.order.setdefault(step, len(tally.order))
     escalations: Counter[tuple[str, str, str]] = Counter()
     languages: Counter[str] = Counter()
     modes: Counter[str] = Counter()
@@ -63,7 +77,7 @@ def build_report(
         sessions += 1
         languages[session[0].lang] += 1
         modes[session[0].mode] += 1
-        _tally_session(session, flows, escalations, outcomes)
+        _tally_session(session, flows, escalations, outcomes, counted_steps=counted_steps)
     requests = list(requests)
     waits = [
         (r.resolved_at - r.claimed_at).total_seconds() / 60
@@ -96,6 +110,8 @@ def _tally_session(
     flows: defaultdict[str, _FlowTally],
     escalations: Counter[tuple[str, str, str]],
     outcomes: Counter[str],
+    *,
+    counted_steps: bool = False,
 ) -> None:
     """One session: each flow it started, how far it got, and how it ended."""
     started_at: dict[str, dt.datetime] = {}
@@ -118,6 +134,9 @@ def _tally_session(
             ended.discard(flow)
             helped.discard(flow)
         elif event.kind == "step" and event.step:
+            if counted_steps:
+                last_step[flow] = event.step
+                continue
             if event.step not in seen[flow]:
                 seen[flow].add(event.step)
                 tally.reached[event.step] += 1

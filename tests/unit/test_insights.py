@@ -121,3 +121,16 @@ def test_dfhelper_report_prints_the_counts(tmp_path: Path) -> None:
     code, _, err = run(["report", "--since", "last week"], config=config)
     assert code == 2
     assert "YYYY-MM-DD" in err
+
+
+def test_steps_counted_by_the_store_give_the_same_report(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'desk.sqlite3'}")
+    store.add_events(history())
+    since, until = T0, T0 + dt.timedelta(days=1)
+    by_python = build_report(store.events(since, until), [], since=since, until=until)
+    by_database = build_report(
+        store.events(since, until, without_steps=True), [], since=since, until=until,
+        steps=store.step_reach(since, until),
+    )  # fmt: skip
+    store.close()
+    assert by_database == by_python
