@@ -409,6 +409,7 @@ class KioskApp(App[int], inherit_bindings=False):
     def leave_task(self) -> None:
         """Back to the task list (language and circumstances kept; the task forgotten)."""
         assert self.visit is not None
+        self.visit.abandon()  # left unfinished: counted as abandoned in the practice's report
         self.visit.session = None
         self.visit.help = None
         while len(self.screen_stack) > 1 and not isinstance(self.screen_stack[-1], TasksScreen):
