@@ -102,6 +102,12 @@ def _parser() -> argparse.ArgumentParser:
         "--supervise", action="store_true", help="start it again if it ever stops (until staff close it)"
     )
 
+    p = sub.add_parser("assist", help="helping a patient one-to-one: their step beside notes for the helper")
+    p.add_argument("--flow", help="start with this flow (default: choose from a list)")
+    p.add_argument("--lang", help="the patient's language (default: English)")
+
+    sub.add_parser("rehearse", help="practise flows: walk with step ids, conditions, coverage, scenarios")
+
     p = sub.add_parser("desk", help="reception's live list of patients waiting for help")
     p.add_argument(
         "action", nargs="?", choices=["list"], help="list: print the open requests and exit (for scripts)"
@@ -522,6 +528,33 @@ def cmd_kiosk(  # noqa: PLR0917
     return app.return_code if app.return_code is not None else (code or 0)
 
 
+def cmd_assist(args: argparse.Namespace, config: Config, err: TextIO) -> int:
+    """``dfhelper assist``: a volunteer or staff member helping one patient."""
+    from dfhelper.assist.app import run_assist
+    from dfhelper.kiosk.visit import KioskCore
+
+    folder = data_dir(config)
+    _kiosk_logging(folder)  # the screen belongs to the helper and patient; messages go to the log
+
+    def load_core() -> KioskCore:
+        return KioskCore.load(
+            config,
+            load_library(config),
+            locales_dir=locales_dir(config),
+            data_dir=folder,
+            practice=practice_context(config),
+        )
+
+    return run_assist(config, load_core, flow=args.flow, lang=args.lang)
+
+
+def cmd_rehearse(config: Config) -> int:
+    """``dfhelper rehearse``: facilitators and new staff practise the flows."""
+    from dfhelper.rehearse.app import run_rehearse
+
+    return run_rehearse(config, load_library(config), locales_dir(config))
+
+
 def desk_store_url(config: Config) -> str:
     """The desk store's URL: configured, else the SQLite file in the data folder (as the kiosk uses)."""
     from dfhelper.escalation.store import default_url
@@ -620,6 +653,10 @@ def main(
         return cmd_safety(args, config, out, err)
     if args.command == "report":
         return cmd_report(args, config, out, err)
+    if args.command == "assist":
+        return cmd_assist(args, config, err)
+    if args.command == "rehearse":
+        return cmd_rehearse(config)
     if args.command == "i18n":
         return cmd_i18n(args, config, out, err)
     if args.command == "kiosk":

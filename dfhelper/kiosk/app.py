@@ -55,6 +55,7 @@ from dfhelper.kiosk.screens import (
 if TYPE_CHECKING:
     from dfhelper.kiosk.visit import KioskCore, Visit
     from dfhelper.safety.redflags import Hit
+    from dfhelper.speech import Speech
 
 log = logging.getLogger(__name__)
 
@@ -163,6 +164,7 @@ class KioskApp(App[int], inherit_bindings=False):
         self._keys: deque[tuple[str, float]] = deque(maxlen=len(STAFF_CHORD))
         self._start_when_ready = False
         self.wipes = 0
+        self._speaker: Speech | None = None
         self.register_theme(STANDARD)
         self.register_theme(HIGH_CONTRAST)
         self.theme = HIGH_CONTRAST.name if config.kiosk.theme == "high-contrast" else STANDARD.name
@@ -182,7 +184,8 @@ class KioskApp(App[int], inherit_bindings=False):
             self.call_after_refresh(self.run_worker, self._load, thread=True, exclusive=True, group="load")
 
     def on_unmount(self) -> None:
-        """Stop the sender and close the outbox (a saved request waits there for the next start)."""
+        """Stop speaking; stop the sender and close the outbox (a saved request waits for the next start)."""
+        self.stop_speaking()
         if self.core is not None:
             self.core.close()
 
@@ -196,6 +199,26 @@ class KioskApp(App[int], inherit_bindings=False):
         if self._start_when_ready:
             self._start_when_ready = False
             self.begin_visit()
+
+    # -- read-aloud ----------------------------------------------------------------------------
+
+    @property
+    def speaker(self) -> Speech:
+        """What reads the screen aloud (espeak-ng, started only when first asked; tests set a fake)."""
+        if self._speaker is None:
+            from dfhelper.speech import Speaker
+
+            self._speaker = Speaker()
+        return self._speaker
+
+    @speaker.setter
+    def speaker(self, speaker: Speech) -> None:
+        self._speaker = speaker
+
+    def stop_speaking(self) -> None:
+        """Stop reading aloud (nothing is started if nothing was ever read)."""
+        if self._speaker is not None:
+            self._speaker.stop()
 
     # -- lock-down -----------------------------------------------------------------------------
 
@@ -274,6 +297,7 @@ class KioskApp(App[int], inherit_bindings=False):
 
     def staff_exit(self) -> None:
         """Close the kiosk (staff only, after the PIN)."""
+        self.stop_speaking()
         self.visit = None
         self.exit(EXIT_STAFF, return_code=EXIT_STAFF)
 
@@ -321,7 +345,8 @@ class KioskApp(App[int], inherit_bindings=False):
         return content(shown)
 
     async def wipe(self) -> None:
-        """Forget the visit: fresh screens (no old widgets, inputs or undo), no notifications."""
+        """Forget the visit: fresh screens (no old widgets, inputs or undo), no notifications, no speech."""
+        self.stop_speaking()
         if self.visit is not None:
             self.visit.abandon()
         self.visit = None

@@ -409,6 +409,7 @@ class StepScreen(KioskScreen):
             yield Static("", id="step-title")
             yield Static("", id="progress")
         with VerticalScroll(classes="body", id="step-body"):
+            yield Static("", id="no-voice")
             yield Static("", id="notice")
             yield Static("", id="offer")
             yield Static("", id="step-text")
@@ -424,6 +425,8 @@ class StepScreen(KioskScreen):
             yield Static("", id="links")
             yield Static(self.ui(s.NO_PASSWORDS), id="no-passwords")
         with Horizontal(classes="nav"):
+            # first in the row: after the answers in the focus order, and "I'm stuck" stays last
+            yield Button(self.ui(s.READ_ALOUD), id="read-aloud")
             yield Button(self.ui(s.BACK), id="back")
             yield Button(self.ui(s.START_AGAIN), id="restart")
             yield Button(self.ui(s.MORE_HELP), id="more-help")
@@ -490,6 +493,8 @@ class StepScreen(KioskScreen):
         key = (view.flow, view.step, view.kind)
         if key != self._key:
             self._key = key
+            self.kiosk.stop_speaking()
+            self.query_one("#no-voice", Static).display = False
             self.query_one("#step-body", VerticalScroll).scroll_home(animate=False)
             if view.kind == "text":
                 typed = self.query_one("#typed", KioskInput)
@@ -589,6 +594,7 @@ class StepScreen(KioskScreen):
     @on(Button.Pressed, "#back")
     def back(self) -> None:
         """Back one answer; from the first step, back to the tasks."""
+        self.kiosk.stop_speaking()
         session = self.visit.session
         if session is not None and session.back():
             self.show()
@@ -598,6 +604,7 @@ class StepScreen(KioskScreen):
     @on(Button.Pressed, "#restart")
     def restart(self) -> None:
         """Start this task again."""
+        self.kiosk.stop_speaking()
         session = self.visit.session
         if session is not None:
             session.restart()
@@ -608,6 +615,38 @@ class StepScreen(KioskScreen):
         """Show or hide the step's extra help."""
         help_text = self.query_one("#help", Static)
         help_text.display = not help_text.display
+
+    # -- read-aloud ----------------------------------------------------------------------------
+
+    def spoken_text(self) -> str:
+        """What "Read aloud" says: the step's text, question and answers, as shown (plain text)."""
+        from dfhelper.speech import step_speech
+
+        session = self.visit.session
+        return step_speech(session.view()) if session is not None else ""
+
+    @on(Button.Pressed, "#read-aloud")
+    def read_aloud(self) -> None:
+        """Read the step aloud in the patient's language, or say that there is no voice for it."""
+        spoken = self.kiosk.speaker.say(self.spoken_text(), self.visit.lang)
+        notice = self.query_one("#no-voice", Static)
+        notice.display = not spoken
+        if not spoken:
+            notice.update(self.ui(s.NO_VOICE))
+
+    def on_key(self, event: events.Key) -> None:
+        """``r`` reads aloud (not while typing in a box; `KioskScreen.on_key` does the number keys)."""
+        if event.key == "r" and not isinstance(self.focused, KioskInput):
+            event.stop()
+            self.read_aloud()
+
+    def on_screen_suspend(self) -> None:
+        """Another screen on top (finished, help, urgent...): stop reading this one."""
+        self.kiosk.stop_speaking()
+
+    def on_unmount(self) -> None:
+        """Leaving the task: stop reading."""
+        self.kiosk.stop_speaking()
 
 
 class FinishedScreen(KioskScreen):

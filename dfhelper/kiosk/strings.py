@@ -68,3 +68,7 @@ PRIVACY_HELP = N_(
     "the task and the step you were on."
 )
 PRIVACY_MORE = N_("Ask at reception for the practice's full privacy notice.")
+
+# Read-aloud on the step screen (spoken by espeak-ng, when it has a voice for the language).
+READ_ALOUD = N_("Read aloud")
+NO_VOICE = N_("Sorry, reading aloud is not available in this language.")
