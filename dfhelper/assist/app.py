@@ -181,7 +181,9 @@ class AssistApp(App[int]):
             self.action_flow()
 
     def on_unmount(self) -> None:
-        """An unfinished flow is counted as abandoned; stop the event writer."""
+        """An unfinished flow is counted as abandoned; stop reading aloud and the event writer."""
+        if self.speaker is not None:
+            self.speaker.stop()
         self.visit.abandon()
         self.core.close()
 
@@ -219,7 +221,9 @@ class AssistApp(App[int]):
             session.translator = translator
 
     def show(self) -> None:
-        """Show the current step in both panels."""
+        """Show the current step in both panels (any reading aloud of the last one stops)."""
+        if self.speaker is not None:
+            self.speaker.stop()
         session = self.visit.session
         self.query_one("#patient").set_class(self.visit.language.direction == "rtl", "rtl")
         if session is None:

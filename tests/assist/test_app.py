@@ -233,6 +233,10 @@ async def test_s_reads_the_patients_step_aloud_in_their_language(tmp_path: Path)
         await pilot.pause()
         await pilot.press("s")
         await pilot.pause()
+        stops = speaker.stops
+        await pilot.press("1")  # the step changes: reading stops
+        await pilot.pause()
+        assert speaker.stops > stops
     [(text, lang)] = speaker.said
     assert lang == "pl"
     assert "1. Dalej" in text
