@@ -52,6 +52,19 @@ def practice(tmp_path: Path) -> Iterator[tuple[Terminal, Terminal, Path]]:
         subprocess.run(["tmux", "-L", socket, "kill-server"], check=False, timeout=20)
 
 
+def desk_list(config: Path) -> list[dict[str, object]]:
+    """What ``dfhelper desk list --format json`` prints, read back."""
+    listed = subprocess.run(
+        [str(DFHELPER), "--config", str(config), "desk", "list", "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+    requests: list[dict[str, object]] = json.loads(listed.stdout)
+    return requests
+
+
 def to_tasks_in_english(kiosk: Terminal) -> str:
     """From the welcome to the task list, choosing English when languages are offered."""
     kiosk.keys("Enter")
@@ -86,14 +99,7 @@ def test_help_pressed_at_the_kiosk_is_taken_at_the_desk_and_the_kiosk_says_so(
     at_desk = desk.wait_for("001")
     assert "Waiting" in at_desk
     assert "English" in at_desk
-    listed = subprocess.run(
-        [str(DFHELPER), "--config", str(config), "desk", "list", "--format", "json"],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=30,
-    )
-    [request] = json.loads(listed.stdout)
+    [request] = desk_list(config)
     assert (request["ticket"], request["flow"], request["state"]) == ("001", "repeat-prescription", "open")
     assert request["lang"] == "en"
 
@@ -115,12 +121,5 @@ def test_a_red_flag_typed_in_the_search_box_brings_the_urgent_screen_and_an_urge
     assert "call 999 now" in shown.replace("\n", " ")
     at_desk = desk.wait_for("URGENT")
     assert "001" in at_desk
-    listed = subprocess.run(
-        [str(DFHELPER), "--config", str(config), "desk", "list", "--format", "json"],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=30,
-    )
-    [request] = json.loads(listed.stdout)
+    [request] = desk_list(config)
     assert (request["priority"], request["reason"]) == (True, "red_flag_chest_pain")

@@ -9,6 +9,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,40 @@ def test_a_patient_completes_a_flow_and_cannot_quit(terminal: Terminal) -> None:
     assert "Step 1 of about" in after
     assert "Very unwell? Tell reception now or call 999." in after
     assert after == step
+
+
+DFHELPER = Path(sys.executable).parent / "dfhelper"
+
+
+@contextmanager
+def dfhelper_in_tmux(
+    tmp_path: Path, name: str, args: str, size: tuple[int, int] = (120, 40)
+) -> Iterator[Terminal]:
+    """Run ``dfhelper --config <tmp config> ARGS`` in a tmux server of its own; then EXIT=<code>."""
+    config = tmp_path / "config.toml"
+    if not config.exists():
+        config.write_text(f'[paths]\ndata_dir = "{tmp_path / "data"}"\n', encoding="utf-8")
+    socket = f"dfhelper-{name}-{uuid.uuid4().hex[:8]}"
+    env = {k: v for k, v in os.environ.items() if not k.upper().startswith("TEXTUAL")}
+    env["TERM"] = "xterm-256color"
+    command = f"{DFHELPER} --config {config} {args}; echo EXIT=$?; sleep 30"
+    subprocess.run(
+        ["tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", name,
+         "-x", str(size[0]), "-y", str(size[1]), command],
+        check=True,
+        env=env,
+        timeout=20,
+    )  # fmt: skip
+    try:
+        yield Terminal(socket, name)
+    finally:
+        subprocess.run(["tmux", "-L", socket, "kill-server"], check=False, timeout=20)
+
+
+def exit_code(term: Terminal, timeout: float = 20.0) -> str:
+    """Wait for the command in ``term`` to end; its ``EXIT=<code>`` line."""
+    deadline = time.monotonic() + timeout
+    while "EXIT=" not in (shown := term.screen()):
+        assert time.monotonic() < deadline, shown
+        time.sleep(0.2)
+    return next(line.strip() for line in shown.splitlines() if "EXIT=" in line)
