@@ -14,7 +14,7 @@ import logging
 import os
 import random
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -26,6 +26,7 @@ from dfhelper.flowlang.facts import FACT_NAMES
 if TYPE_CHECKING:  # imported where used: `dfhelper kiosk` must start fast
     from dfhelper.engine.text import Translator
     from dfhelper.flowlang.library import Library
+    from dfhelper.kiosk.visit import KioskCore
     from dfhelper.problems import Problem
 
 EXIT_OK = 0
@@ -486,6 +487,23 @@ def _kiosk_logging(folder: Path) -> None:
     root.setLevel(logging.INFO)
 
 
+def core_loader(config: Config, folder: Path) -> Callable[[], KioskCore]:
+    """Loads the kiosk's long-lived parts (flows, languages, outbox, sender) when called."""
+
+    def load_core() -> KioskCore:
+        from dfhelper.kiosk.visit import KioskCore
+
+        return KioskCore.load(
+            config,
+            load_library(config),
+            locales_dir=locales_dir(config),
+            data_dir=folder,
+            practice=practice_context(config),
+        )
+
+    return load_core
+
+
 def cmd_kiosk(  # noqa: PLR0917
     args: argparse.Namespace,
     config: Config,
@@ -512,18 +530,7 @@ def cmd_kiosk(  # noqa: PLR0917
 
     from dfhelper.kiosk.app import KioskApp
 
-    def load_core() -> Any:
-        from dfhelper.kiosk.visit import KioskCore
-
-        return KioskCore.load(
-            config,
-            load_library(config),
-            locales_dir=locales_dir(config),
-            data_dir=folder,
-            practice=practice_context(config),
-        )
-
-    app = KioskApp(config, load_core=load_core)
+    app = KioskApp(config, load_core=core_loader(config, folder))
     code = app.run()
     return app.return_code if app.return_code is not None else (code or 0)
 
@@ -531,21 +538,10 @@ def cmd_kiosk(  # noqa: PLR0917
 def cmd_assist(args: argparse.Namespace, config: Config, err: TextIO) -> int:
     """``dfhelper assist``: a volunteer or staff member helping one patient."""
     from dfhelper.assist.app import run_assist
-    from dfhelper.kiosk.visit import KioskCore
 
     folder = data_dir(config)
     _kiosk_logging(folder)  # the screen belongs to the helper and patient; messages go to the log
-
-    def load_core() -> KioskCore:
-        return KioskCore.load(
-            config,
-            load_library(config),
-            locales_dir=locales_dir(config),
-            data_dir=folder,
-            practice=practice_context(config),
-        )
-
-    return run_assist(config, load_core, flow=args.flow, lang=args.lang)
+    return run_assist(config, core_loader(config, folder), flow=args.flow, lang=args.lang)
 
 
 def cmd_rehearse(config: Config) -> int:

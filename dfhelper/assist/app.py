@@ -452,7 +452,10 @@ class AssistApp(App[int]):
         if self.speaker is None:
             self.speaker = Speaker()
         if not self.speaker.say(step_speech(session.view()), self.visit.lang):
-            self.notify(f"No voice for {self.visit.language.english} here: read the step to the patient.")
+            self.notify(
+                f"No voice for {self.visit.language.english} here: read the step to the patient.",
+                markup=False,  # the language's name comes from a catalog
+            )
 
     def action_toggle_helper(self) -> None:
         """Show or hide the helper panel."""

@@ -163,14 +163,7 @@ class Outbox:
                         ticket,
                         now.isoformat(timespec="seconds"),
                         day,
-                        request.kiosk,
-                        request.flow,
-                        request.step,
-                        request.lang,
-                        request.reason,
-                        int(request.priority),
-                        json.dumps(list(request.steps_tried)),
-                        json.dumps(list(request.needs)),
+                        *sqlite_values(request),
                     ),
                 )
         except sqlite3.Error as e:
@@ -230,6 +223,21 @@ class Outbox:
                 (cutoff.astimezone(dt.UTC).isoformat(timespec="seconds"), int(webhook)),
             )
         return cursor.rowcount
+
+
+def sqlite_values(request: NewRequest | HelpRequest) -> tuple[object, ...]:
+    """A request's own columns as SQLite keeps them (in the outbox and the SQLite desk store):
+    kiosk, flow, step, lang, reason, priority, steps_tried, needs."""
+    return (
+        request.kiosk,
+        request.flow,
+        request.step,
+        request.lang,
+        request.reason,
+        int(request.priority),
+        json.dumps(list(request.steps_tried)),
+        json.dumps(list(request.needs)),
+    )
 
 
 def default_path(data_dir: Path) -> Path:

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from dfhelper.escalation import localdb
-from dfhelper.escalation.outbox import HelpRequest
+from dfhelper.escalation.outbox import HelpRequest, sqlite_values
 from dfhelper.escalation.store import DeskRequest, RemoteState, StoreError, StoreUnavailable, check_outcome
 from dfhelper.insights.model import KINDS, UsageEvent
 
@@ -144,14 +144,7 @@ class SqliteStore:
                         request.ticket,
                         _stamp(_time(request.created_at) or _now()),
                         _stamp(_now()),
-                        request.kiosk,
-                        request.flow,
-                        request.step,
-                        request.lang,
-                        request.reason,
-                        int(request.priority),
-                        json.dumps(list(request.steps_tried)),
-                        json.dumps(list(request.needs)),
+                        *sqlite_values(request),
                     ),
                 )
         except sqlite3.Error as e:

@@ -1,7 +1,7 @@
 """Writing usage events off the interface's path.
 
 `EventLog.record` only puts the event on a queue; a thread of its own writes
-batches to the store (the same store as the help requests). A slow disk or an
+batches to the store (the same `DeskStore` as the help requests). A slow disk or an
 unreachable PostgreSQL never delays a key press. Events are for counting, not
 for patients' safety: if the store cannot be reached for long, the oldest
 waiting events are dropped (and the count of drops logged) rather than
@@ -10,16 +10,14 @@ growing memory without end.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import queue
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
-from typing import Protocol
+from collections.abc import Callable
 
-from dfhelper.escalation.store import DeskRequest, StoreError, StoreUnavailable
+from dfhelper.escalation.store import DeskStore, StoreError, StoreUnavailable
 from dfhelper.insights.model import UsageEvent
 
 log = logging.getLogger(__name__)
@@ -28,41 +26,15 @@ BATCH = 500
 MAX_WAITING = 10_000
 
 
-class EventStore(Protocol):
-    """Where usage events are kept (both desk stores implement it)."""
-
-    def add_events(self, events: Sequence[UsageEvent]) -> None:
-        """Store a batch of events."""
-        ...
-
-    def events(
-        self, since: dt.datetime, until: dt.datetime, *, without_steps: bool = False
-    ) -> Iterator[UsageEvent]:
-        """Events in [since, until), grouped by session, in time order (optionally no steps)."""
-        ...
-
-    def step_reach(self, since: dt.datetime, until: dt.datetime) -> list[tuple[str, str, int, str]]:
-        """(flow, step, sessions that reached it, first reached) for [since, until)."""
-        ...
-
-    def requests_between(self, since: dt.datetime, until: dt.datetime) -> list[DeskRequest]:
-        """Help requests asked for in [since, until)."""
-        ...
-
-    def close(self) -> None:
-        """Let go of connections."""
-        ...
-
-
 class EventLog:
     """Queues events and writes them in batches from a thread of its own."""
 
-    def __init__(self, connect: Callable[[], EventStore], *, flush_seconds: float = 1.0) -> None:
+    def __init__(self, connect: Callable[[], DeskStore], *, flush_seconds: float = 1.0) -> None:
         self._connect = connect
         self.flush_seconds = flush_seconds
         self._queue: queue.SimpleQueue[UsageEvent | None] = queue.SimpleQueue()
         self._waiting: deque[UsageEvent] = deque()
-        self._store: EventStore | None = None
+        self._store: DeskStore | None = None
         self._thread: threading.Thread | None = None
         self._idle = threading.Event()
         self.dropped = 0
