@@ -125,6 +125,32 @@ class DeskConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ServeConfig:
+    """``dfhelper serve``: the kiosk (or assist mode) in a web browser, for a tablet."""
+
+    host: str = "127.0.0.1"
+    """The address to listen on. Only this machine by default; give the tablet's network address
+    (e.g. "192.168.1.20") only on the practice's own network, never the internet."""
+    port: int = 8000
+    """The port to listen on."""
+    public_url: str = ""
+    """The address browsers use, when it differs from http://host:port (e.g. behind a proxy)."""
+
+
+@dataclass(frozen=True, slots=True)
+class HandoutConfig:
+    """Take-home handouts (``dfhelper handout``, and from the kiosk and assist mode)."""
+
+    print_command: tuple[str, ...] = ()
+    """The command that prints a handout; the HTML file's path is added at the end, e.g.
+    ["lp", "-d", "reception"]. Empty: handouts are saved, not printed."""
+    save_dir: Path | None = None
+    """Where handouts are saved. Empty: a "handouts" folder in the data folder."""
+    large_print: bool = False
+    """Print handouts in large print by default (patients can still ask for it either way)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """Everything dfhelper is told about the practice and the machine."""
 
@@ -133,6 +159,8 @@ class Config:
     engine: EngineConfig = field(default_factory=EngineConfig)
     paths: PathsConfig = field(default_factory=PathsConfig)
     desk: DeskConfig = field(default_factory=DeskConfig)
+    serve: ServeConfig = field(default_factory=ServeConfig)
+    handout: HandoutConfig = field(default_factory=HandoutConfig)
     source: Path | None = field(default=None, compare=False)
     """The file this came from (None: built-in defaults)."""
 
@@ -143,6 +171,8 @@ SECTIONS: dict[str, type[Any]] = {
     "engine": EngineConfig,
     "paths": PathsConfig,
     "desk": DeskConfig,
+    "serve": ServeConfig,
+    "handout": HandoutConfig,
 }
 
 _RANGES: dict[str, tuple[float, float | None]] = {
@@ -158,6 +188,7 @@ _RANGES: dict[str, tuple[float, float | None]] = {
     "engine.text_accept_score": (0, 100),
     "engine.text_confirm_score": (0, 100),
     "engine.max_steps": (10, None),
+    "serve.port": (1, 65535),
 }
 
 
