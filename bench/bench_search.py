@@ -381,7 +381,6 @@ def catalog_load(ctx: Context) -> Result:
             unit="ms",
             details={"catalogs": 0, "skipped (unreadable)": ", ".join(skipped) or "none"},
         )
-    library = Library.load([resources.flows_dir()])
     min_coverage = KioskConfig().min_translation_coverage
     found: list[tuple[int, int]] = []
 
@@ -392,7 +391,7 @@ def catalog_load(ctx: Context) -> Result:
 
     def load_and_list() -> None:
         load_only()
-        chosen, refused = offered([], locales, library, min_coverage=min_coverage)
+        chosen, refused = offered([], locales, min_coverage=min_coverage)
         found.append((len(chosen), len(refused)))
 
     def plain() -> None:

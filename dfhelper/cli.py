@@ -97,6 +97,9 @@ def _parser() -> argparse.ArgumentParser:
         help="init: the new language's locale code, e.g. pl or pa_Arab; compile: only that language",
     )
     p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument(
+        "--by-flow", action="store_true", help="stats: how much of each flow each language has (compiled)"
+    )
 
     p = sub.add_parser("kiosk", help="the waiting-room kiosk (what plain `dfhelper` runs)")
     p.add_argument(
@@ -379,6 +382,23 @@ def locales_dir(config: Config) -> Path:
     return config.paths.locales or resources.locales_dir()
 
 
+def _flow_stats(config: Config, locales: Path, fmt: str, out: TextIO) -> None:
+    """``i18n stats --by-flow``: each flow's translated share in each compiled language."""
+    from dfhelper.i18n.catalogs import available_locales
+    from dfhelper.i18n.languages import flow_coverage
+
+    library = load_library(config)
+    table = {code: flow_coverage(code, locales, library) for code in available_locales(locales)}
+    if fmt == "json":
+        out.write(json.dumps(table, indent=2, sort_keys=True) + "\n")
+        return
+    codes = list(table)
+    out.write(f"{'flow':<26}" + "".join(f"{c:>12}" for c in codes) + "\n")
+    for flow in sorted(i.id for i in library):
+        out.write(f"{flow:<26}" + "".join(f"{table[c][flow]:>12.0%}" for c in codes) + "\n")
+    out.write("A flow not fully translated is shown in English where its translation is missing, marked.\n")
+
+
 def cmd_i18n(args: argparse.Namespace, config: Config, out: TextIO, err: TextIO) -> int:
     """``dfhelper i18n``: Babel's catalog work with the project's settings."""
     from dfhelper.i18n import tools
@@ -422,6 +442,8 @@ def cmd_i18n(args: argparse.Namespace, config: Config, out: TextIO, err: TextIO)
             return EXIT_PROBLEMS
         if args.action == "check":
             out.write("Every translation passes its checks.\n")
+    elif args.by_flow:
+        _flow_stats(config, locales, args.format, out)
     else:
         rows = tools.stats(locales)
         if args.format == "json":

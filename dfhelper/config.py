@@ -67,7 +67,8 @@ class KioskConfig:
     staff_pin_hash: str | None = None
     """The staff PIN, hashed: make the hash with `dfhelper pin`. Never write the PIN itself."""
     min_translation_coverage: float = 0.9
-    """A language is offered only when at least this share of its text is translated (0 to 1)."""
+    """A language is offered only when at least this share of the kiosk's own sentences is translated
+    (0 to 1). Flow text not yet translated is shown in English, marked, and does not count."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,13 +80,37 @@ def names(code: str) -> tuple[str, str]:
     return native, english
 
 
-def expected_keys(library: Library) -> list[object]:
-    """Every message a kiosk may show: dfhelper's own sentences and every loaded flow's text."""
-    keys: list[object] = [*sorted(UI_STRINGS)]
-    for flow in library.flows():
-        for item in flow_texts(flow):
-            keys.append(f"{msg_context(flow.id, item.step, item.field)}\x04{item.text}")
-    return keys
+def expected_keys() -> list[object]:
+    """The messages a language must have to be offered: dfhelper's own sentences.
+
+    Flow text is not counted: a flow not yet translated into a language is shown in English,
+    marked, so a new flow never takes a language away from patients. `flow_coverage` says how
+    much of each flow a language has.
+    """
+    return [*sorted(UI_STRINGS)]
+
+
+def flow_keys(library: Library) -> dict[str, list[object]]:
+    """Each loaded flow's messages, as catalog keys (context and English text)."""
+    return {
+        flow.id: [
+            f"{msg_context(flow.id, item.step, item.field)}\x04{item.text}" for item in flow_texts(flow)
+        ]
+        for flow in library.flows()
+    }
+
+
+def flow_coverage(code: str, locales_dir: Path, library: Library) -> dict[str, float]:
+    """The share of each flow's text that ``code``'s compiled catalog translates (0 to 1)."""
+    keys = flow_keys(library)
+    if code == SOURCE_LOCALE:
+        return dict.fromkeys(keys, 1.0)
+    catalog = load_catalog(locales_dir / code / "LC_MESSAGES" / f"{DOMAIN}.mo")
+    messages: dict[object, str] = catalog._catalog  # type: ignore[attr-defined]
+    return {
+        flow: (sum(1 for k in texts if messages.get(k)) / len(texts) if texts else 1.0)
+        for flow, texts in keys.items()
+    }
 
 
 def assess(code: str, locales_dir: Path, keys: Sequence[object]) -> Language:
@@ -108,7 +132,7 @@ def assess(code: str, locales_dir: Path, keys: Sequence[object]) -> Language:
 
 
 def offered(
-    wanted: Iterable[str], locales_dir: Path, library: Library, *, min_coverage: float
+    wanted: Iterable[str], locales_dir: Path, *, min_coverage: float
 ) -> tuple[list[Language], list[tuple[str, str]]]:
     """The languages to offer (English first), and those refused with the reason why.
 
@@ -116,7 +140,7 @@ def offered(
     """
     available = available_locales(locales_dir)
     codes = list(wanted) or [SOURCE_LOCALE, *available]
-    keys = expected_keys(library)
+    keys = expected_keys()
     chosen: list[Language] = []
     refused: list[tuple[str, str]] = []
     for code in dict.fromkeys([SOURCE_LOCALE, *codes]):
@@ -127,7 +151,10 @@ def offered(
         if not language.safety_complete:
             refused.append((code, "its safety messages are not all translated"))
         elif language.coverage < min_coverage:
-            refused.append((code, f"only {language.coverage:.0%} translated (need {min_coverage:.0%})"))
+            share = f"{language.coverage:.0%}"
+            refused.append(
+                (code, f"only {share} of the kiosk's own text translated (need {min_coverage:.0%})")
+            )
         else:
             chosen.append(language)
     if not wanted:  # no order set by the practice: Easy Read next to English, then by English name

@@ -149,7 +149,6 @@ class KioskCore:
         languages, _ = offered(
             config.kiosk.languages,
             locales_dir,
-            library,
             min_coverage=config.kiosk.min_translation_coverage,
         )
         outbox: Outbox | None = None
