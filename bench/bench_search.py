@@ -367,7 +367,6 @@ def catalog_load(ctx: Context) -> Result:
     """load_catalog of every shipped catalog, then offered(), vs gettext.GNUTranslations of the same files."""
     from dfhelper import resources
     from dfhelper.config import KioskConfig
-    from dfhelper.flowlang.library import Library
     from dfhelper.i18n.catalogs import load_catalog
     from dfhelper.i18n.languages import offered
 
