@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
-from dfhelper.flowlang import markup, templates
+from dfhelper.flowlang import markup, readability, templates
 from dfhelper.flowlang.build import did_you_mean
 from dfhelper.flowlang.facts import FACT_NAMES
 from dfhelper.flowlang.model import (
@@ -29,6 +29,7 @@ from dfhelper.flowlang.model import (
     Step,
     TextInput,
 )
+from dfhelper.flowlang.sources import source_owner
 from dfhelper.flowlang.texts import flow_texts
 from dfhelper.problems import Mark, Problem, Problems, Severity
 
@@ -78,6 +79,7 @@ def check_flow(flow: Flow, problems: Problems) -> None:
     _check_facts(flow, problems)
     _check_sources(flow, problems)
     _check_counts(flow, problems)
+    _check_reading_age(flow, problems)
 
 
 def _check_ids(flow: Flow, problems: Problems) -> None:
@@ -302,17 +304,49 @@ def _check_facts(flow: Flow, problems: Problems) -> None:
 
 
 def _check_sources(flow: Flow, problems: Problems) -> None:
-    def check(url: str, mark: Mark | None, step: str | None) -> None:
+    def check(url: str, mark: Mark | None, step: str | None, *, source: bool = True) -> bool:
         if not url.startswith("https://") or " " in url:
             problems.add("bad-url", f"'{url}' must be a full https:// web address.", mark, step=step)
+            return False
+        if source and source_owner(url) is None:
+            problems.warn(
+                "unofficial-source",
+                f"'{url}' is not on an NHS, GOV.UK or listed charity site; cite the official page "
+                "(see docs/writing-flows.md).",
+                mark,
+                step=step,
+            )
+        return True
 
+    listed = set(flow.sources)
     for url in flow.sources:
         check(url, flow.marks.get("sources"), None)
     for step in flow.steps:
         for url in step.sources:
-            check(url, step.marks.get("sources"), step.id)
+            if check(url, step.marks.get("sources"), step.id) and url not in listed:
+                problems.warn(
+                    "source-not-listed",
+                    f"'{url}' is cited by this step but missing from the flow's sources list.",
+                    step.marks.get("sources"),
+                    step=step.id,
+                )
         for link in step.links:
-            check(link.url, link.mark, step.id)
+            check(link.url, link.mark, step.id, source=False)
+
+
+def _check_reading_age(flow: Flow, problems: Problems) -> None:
+    items = [item for item in flow_texts(flow) if item.sentences]
+    overall = readability.measure(item.text for item in items)
+    if overall.words < readability.MIN_WORDS or overall.reading_age <= readability.MAX_READING_AGE:
+        return
+    hardest = max(items, key=lambda item: readability.measure([item.text]).reading_age)
+    problems.warn(
+        "reading-age",
+        f"The flow's reading age is about {overall.reading_age:.1f}; aim for "
+        f"{readability.MAX_READING_AGE:.0f} or less with shorter sentences and words. "
+        f"Hardest: {hardest.field} of {hardest.step or 'the flow'}.",
+        flow.mark,
+    )
 
 
 def _check_counts(flow: Flow, problems: Problems) -> None:
