@@ -32,8 +32,8 @@ def _type_schema(tp: Any) -> dict[str, Any]:
         return {"type": "string"}
     if tp is dt.date:
         return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
-    if tp is bool:
-        return {"type": "boolean"}
+    if tp is bool:  # editors read `true` as a boolean; the strict loader reads it as the text "true"
+        return {"enum": [True, False, "true", "false"]}
     if tp is Step:
         return {"$ref": "#/$defs/step"}
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
