@@ -105,6 +105,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--supervise", action="store_true", help="start it again if it ever stops (until staff close it)"
     )
+    p.add_argument("--served", action="store_true", help=argparse.SUPPRESS)  # run by `dfhelper serve`
+
+    p = sub.add_parser("serve", help="the kiosk (or assist mode) in a web browser, for a tablet")
+    p.add_argument(
+        "--mode", choices=["kiosk", "assist"], default="kiosk", help="what to serve (default: kiosk)"
+    )
+    p.add_argument("--host", help="the address to listen on (default: serve.host, 127.0.0.1)")
+    p.add_argument("--port", type=int, help="the port to listen on (default: serve.port, 8000)")
+    p.add_argument("--flow", help="assist: start with this flow")
+    p.add_argument("--lang", help="assist: the patient's language")
 
     p = sub.add_parser("assist", help="helping a patient one-to-one: their step beside notes for the helper")
     p.add_argument("--flow", help="start with this flow (default: choose from a list)")
@@ -117,6 +127,27 @@ def _parser() -> argparse.ArgumentParser:
         "action", nargs="?", choices=["list"], help="list: print the open requests and exit (for scripts)"
     )
     p.add_argument("--format", choices=["text", "json"], default="text", help="for desk list")
+
+    p = sub.add_parser("handout", help="a printable take-home handout of one flow (HTML)")
+    p.add_argument("flow", help="the flow id, e.g. repeat-prescription")
+    p.add_argument("--lang", default="en", help="the patient's language (default: en)")
+    p.add_argument(
+        "--fact",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a circumstance that applies, e.g. 'not has_smartphone' (repeatable); decides the steps",
+    )
+    p.add_argument(
+        "--large-print",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="large print (default: handout.large_print, or --fact needs_large_print)",
+    )
+    p.add_argument(
+        "-o", "--output", type=Path, help="write it here ('-': the screen; default: the handouts folder)"
+    )
+    p.add_argument("--print", action="store_true", dest="to_printer", help="send it to handout.print_command")
 
     sub.add_parser("pin", help="hash a staff PIN for the configuration (reads the PIN without showing it)")
 
@@ -346,6 +377,64 @@ def cmd_walk(args: argparse.Namespace, config: Config, stdin: TextIO, out: TextI
     return EXIT_PROBLEMS if result.outcome == "limit" else EXIT_OK
 
 
+def cmd_handout(args: argparse.Namespace, config: Config, out: TextIO, err: TextIO) -> int:
+    """``dfhelper handout``: one flow's steps for one patient's circumstances, as printable HTML."""
+    from dfhelper.engine.text import EnglishTranslator
+    from dfhelper.handout import deliver
+    from dfhelper.handout.render import to_html
+
+    ok, translator = _translator(args.lang, config, err)
+    if not ok:
+        return EXIT_USAGE
+    facts = _facts(args.fact, err)
+    if facts is None:
+        return EXIT_USAGE
+    if args.to_printer and not config.handout.print_command:
+        err.write(
+            "dfhelper: no printer is set up. Set [handout] print_command in the configuration, "
+            'e.g. print_command = ["lp", "-d", "reception"] (see docs/handouts.md).\n'
+        )
+        return EXIT_USAGE
+    library = _library_with(config, args.flow, err)
+    if library is None:
+        return EXIT_USAGE
+    handout = deliver.handout_for_flow(
+        config,
+        library,
+        args.flow,
+        translator=translator or EnglishTranslator(),
+        facts=facts,
+        large_print=args.large_print,
+    )
+    html = to_html(handout)
+    name = deliver.file_name(handout)
+    if args.to_printer:
+        try:
+            deliver.send_to_printer(html, config.handout.print_command, name)
+        except deliver.PrintError as e:
+            err.write(f"dfhelper: {e}\n")
+            return EXIT_PROBLEMS
+        out.write("Sent to the printer.\n")
+    if args.output is not None and str(args.output) == "-":
+        out.write(html)
+    elif args.output is not None:
+        try:
+            args.output.write_text(html, encoding="utf-8")
+        except OSError as e:
+            err.write(f"dfhelper: cannot write {args.output}: {e.strerror or e}\n")
+            return EXIT_PROBLEMS
+        out.write(f"Wrote {args.output}\n")
+    elif not args.to_printer:
+        folder = deliver.handouts_folder(config)
+        try:
+            path = deliver.save_html(html, folder, name)
+        except OSError as e:
+            err.write(f"dfhelper: cannot save the handout in {folder}: {e.strerror or e}\n")
+            return EXIT_PROBLEMS
+        out.write(f"Wrote {path}\n")
+    return EXIT_OK
+
+
 def practice_context(config: Config) -> dict[str, Any]:
     """The practice details flow templates may use."""
     return asdict(config.practice)
@@ -541,6 +630,13 @@ def cmd_kiosk(  # noqa: PLR0917
     if any(name.upper().startswith("TEXTUAL") for name in env):
         err.write("dfhelper: refusing to start the kiosk with TEXTUAL* settings in its environment.\n")
         return EXIT_USAGE
+    if args.served:  # one browser's kiosk under `dfhelper serve`: stdin/stdout speak textual-serve's protocol
+        if args.supervise or not isinstance(env, os._Environ):
+            err.write("dfhelper: --served is for `dfhelper serve` only, without --supervise.\n")
+            return EXIT_USAGE
+        from dfhelper.serve import WEB_DRIVER
+
+        env.update(WEB_DRIVER)  # the only Textual settings it gets, set after the scrub above
     folder = data_dir(config)
     _kiosk_logging(folder)
     if removed:
@@ -564,6 +660,29 @@ def cmd_assist(args: argparse.Namespace, config: Config, err: TextIO) -> int:
     folder = data_dir(config)
     _kiosk_logging(folder)  # the screen belongs to the helper and patient; messages go to the log
     return run_assist(config, core_loader(config, folder), flow=args.flow, lang=args.lang)
+
+
+def cmd_serve(
+    args: argparse.Namespace, config: Config, env: Mapping[str, str], out: TextIO, err: TextIO
+) -> int:
+    """``dfhelper serve``: the kiosk or assist mode in a browser (textual-serve; no Textual here)."""
+    from dfhelper import serve
+    from dfhelper.kiosk import launch
+
+    try:
+        served = serve.plan(
+            config, mode=args.mode, host=args.host, port=args.port, flow=args.flow, lang=args.lang
+        )
+    except serve.ServeError as e:
+        err.write(f"dfhelper: {e}\n")
+        return EXIT_USAGE
+    if args.flow and _library_with(config, args.flow, err) is None:
+        return EXIT_USAGE
+    if args.lang and not _translator(args.lang, config, err)[0]:
+        return EXIT_USAGE
+    if isinstance(env, os._Environ):  # each browser's app inherits this environment
+        launch.scrub_environment(env)
+    return serve.serve(served, out=out, err=err)
 
 
 def cmd_rehearse(config: Config) -> int:
@@ -679,8 +798,12 @@ def main(
         return cmd_i18n(args, config, out, err)
     if args.command == "kiosk":
         return cmd_kiosk(args, config, env, argv, out, err)
+    if args.command == "serve":
+        return cmd_serve(args, config, env, out, err)
     if args.command == "desk":
         return cmd_desk(args, config, out, err)
+    if args.command == "handout":
+        return cmd_handout(args, config, out, err)
     parser.error(f"unknown command {args.command}")  # pragma: no cover - argparse rejects it first
     return EXIT_USAGE  # pragma: no cover
 

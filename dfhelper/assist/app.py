@@ -8,8 +8,9 @@ ids: the troubleshooting branches) and the step's sources as plain text.
 
 Keys (in the footer): number keys answer, ``b`` back, ``j`` jump to a step,
 ``l`` the patient's language (keeping the place), ``f`` open another flow (and
-come back), ``o`` record an anonymous outcome, ``h`` show or hide the helper
-panel, ``q`` quit. Narrower than `WIDE` columns, the helper panel goes below.
+come back), ``o`` record an anonymous outcome, ``p`` print the patient's steps
+(or save them, with no printer set up), ``h`` show or hide the helper panel,
+``q`` quit. Narrower than `WIDE` columns, the helper panel goes below.
 
 This is a staff tool, not the locked-down kiosk. All text reaches the screen
 as `Content`, never inside a markup string.
@@ -33,6 +34,8 @@ from dfhelper.assist.visit import OUTCOMES, REASONS, AssistVisit, branches, jump
 from dfhelper.config import Config
 from dfhelper.engine.session import InvalidAnswer, StepView
 from dfhelper.engine.text import Shown
+from dfhelper.handout import strings as hs
+from dfhelper.handout.deliver import Delivery
 from dfhelper.i18n.catalogs import SOURCE_LOCALE
 from dfhelper.kiosk.visit import KioskCore
 from dfhelper.kiosk.widgets import content
@@ -126,6 +129,7 @@ class AssistApp(App[int]):
         Binding("l", "language", "Language"),
         Binding("f", "flow", "Flow"),
         Binding("o", "outcome", "Outcome"),
+        Binding("p", "handout", "Print steps"),
         Binding("h", "toggle_helper", "Helper"),
         Binding("s", "speak", "Read aloud"),
         Binding("q", "quit", "Quit"),
@@ -456,6 +460,40 @@ class AssistApp(App[int]):
                 f"No voice for {self.visit.language.english} here: read the step to the patient.",
                 markup=False,  # the language's name comes from a catalog
             )
+
+    def action_handout(self) -> None:
+        """Print the patient's steps in their language, with English beneath (or save them when no
+        printer is set up), in the background; say what happened."""
+        from dfhelper.handout.deliver import deliver, frozen_copy
+
+        session = self.visit.session
+        if session is None:
+            self.bell()
+            return
+        config, copy = self.config, frozen_copy(session)
+
+        def send() -> None:
+            delivery = deliver(config, copy, save=True)
+            self.call_from_thread(self.handout_done, delivery)
+
+        self.run_worker(send, thread=True, exclusive=True, group="handout")
+
+    def handout_done(self, delivery: Delivery) -> None:
+        """Say where the handout went: the patient's language first, then English for the helper."""
+        if delivery.saved is not None:
+            self.notify(f"Saved the patient's steps: {delivery.saved}", markup=False, timeout=15)
+            return
+        english = hs.PRINTED if delivery.printed else hs.NOT_PRINTED
+        said = self.visit.translator.ui(english).text
+        lines = [said] if said == english else [said, english]
+        if delivery.error:
+            lines.append(delivery.error)
+        self.notify(
+            "\n".join(lines),  # a translation and a command's message: never markup
+            markup=False,
+            severity="information" if delivery.printed else "error",
+            timeout=15,
+        )
 
     def action_toggle_helper(self) -> None:
         """Show or hide the helper panel."""

@@ -20,6 +20,7 @@ from textual.widgets import Button, Static
 
 from dfhelper.engine import text as t
 from dfhelper.engine.text import Shown
+from dfhelper.handout import strings as hs
 from dfhelper.kiosk import strings as s
 from dfhelper.kiosk.phases import HelpPhase
 from dfhelper.kiosk.widgets import KioskInput, QRCode, SafetyLine, content
@@ -33,11 +34,12 @@ if TYPE_CHECKING:
 MIN_WIDTH = 60
 MIN_HEIGHT = 18
 OPTION_SLOTS = 9
-TILE_SLOTS = 8
+SEARCH_SLOTS = 4
+"""Tiles kept for search results (the search shows at most four)."""
 
-FOCUS_KEYS: list[BindingType] = [
-    Binding("tab,down", "app.focus_next", show=False),
-    Binding("shift+tab,up", "app.focus_previous", show=False),
+FOCUS_KEYS: list[BindingType] = [  # priority: a long list that scrolls must not take the arrows
+    Binding("tab,down", "app.focus_next", show=False, priority=True),
+    Binding("shift+tab,up", "app.focus_previous", show=False, priority=True),
 ]
 
 
@@ -196,6 +198,13 @@ class WelcomeScreen(KioskScreen):
         event.stop()
         self.kiosk.begin_visit()
 
+    @on(Button.Pressed, "#start")
+    def start(self, event: Button.Pressed) -> None:
+        """ "Start" touched or clicked (the button takes the click, so `on_click` never sees it)."""
+        event.stop()
+        if isinstance(self.app.screen, WelcomeScreen):  # once, even if a key press got there first
+            self.kiosk.begin_visit()
+
     @on(Button.Pressed, "#privacy")
     def privacy(self, event: Button.Pressed) -> None:
         """The privacy notice, in the language the welcome is showing now."""
@@ -270,7 +279,7 @@ class TasksScreen(KioskScreen):
             yield KioskInput(self.visit.ui(s.SEARCH_PLACEHOLDER).text, id="search")
             yield Static("", id="search-heading")
             with Grid(id="tiles"):
-                for i in range(TILE_SLOTS):
+                for i in range(max(len(self.visit.tasks()), SEARCH_SLOTS)):
                     yield Button("", id=f"tile-{i}", classes="tile")
         with Horizontal(classes="nav"):
             yield Button(self.ui(s.BACK), id="back")
@@ -286,14 +295,15 @@ class TasksScreen(KioskScreen):
 
     def show_tasks(self, tasks: list[Task] | tuple[Task, ...], *, heading: Content | None) -> None:
         """Fill the tiles (unused tiles are hidden)."""
-        self._tasks = list(tasks[:TILE_SLOTS])
+        tiles = list(self.query(".tile").results(Button))
+        self._tasks = list(tasks[: len(tiles)])
         head = self.query_one("#search-heading", Static)
         head.display = heading is not None
         head.update(heading or "")
-        for i in range(TILE_SLOTS):
-            tile = self.query_one(f"#tile-{i}", Button)
+        for i, tile in enumerate(tiles):
             if i < len(self._tasks):
-                tile.label = Content.assemble(f"{i + 1}  ", self.text(self._tasks[i].title))
+                number = f"{i + 1}  " if i < OPTION_SLOTS else ""  # keys reach the first nine
+                tile.label = Content.assemble(number, self.text(self._tasks[i].title))
                 tile.display = True
             else:
                 tile.display = False
@@ -668,6 +678,9 @@ class FinishedScreen(KioskScreen):
                 yield Static(self.ui(s.CARRY_ON_AT_HOME), classes="subheading")
                 yield QRCode(url, id="qr")
                 yield Static(Content(url), id="qr-url")
+            if self.kiosk.config.handout.print_command:  # a kiosk cannot hand over a file: print or nothing
+                yield Button(self.ui(hs.PRINT_STEPS), id="print-steps")
+                yield Static("", id="print-state")
         with Horizontal(classes="nav"):
             yield Button(self.ui(s.BACK), id="back")
             yield Button(self.ui(s.ANOTHER_TASK), id="another", variant="primary")
@@ -698,6 +711,29 @@ class FinishedScreen(KioskScreen):
     def all_done(self) -> None:
         """Clear everything for the next person."""
         self.kiosk.finish_visit()
+
+    @on(Button.Pressed, "#print-steps")
+    def print_steps(self) -> None:
+        """Print the steps this patient went through on the practice's printer (nothing is kept)."""
+        from dfhelper.handout.deliver import deliver, frozen_copy
+
+        session = self.visit.session
+        if session is None:
+            return
+        self.query_one("#print-steps", Button).disabled = True  # one press, one copy
+        config, copy = self.kiosk.config, frozen_copy(session)
+
+        def send() -> None:
+            delivery = deliver(config, copy)
+            self.app.call_from_thread(self._printed, delivery.ok)
+
+        self.run_worker(send, thread=True, exclusive=True, group="print")
+
+    def _printed(self, ok: bool) -> None:
+        if not self.is_attached:  # wiped meanwhile
+            return
+        self.query_one("#print-state", Static).update(self.ui(hs.PRINTED if ok else hs.NOT_PRINTED))
+        self.query_one("#print-steps", Button).disabled = ok
 
 
 class HelpScreen(KioskScreen):

@@ -77,6 +77,15 @@ async def test_welcome_a_touch_starts_a_visit(make_app: MakeApp) -> None:
         assert isinstance(app.screen, TasksScreen)
 
 
+async def test_welcome_the_start_button_starts_a_visit(make_app: MakeApp) -> None:
+    app = make_app(languages=("en",))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.click("#start")
+        await pilot.pause()
+        assert isinstance(app.screen, TasksScreen)
+        assert app.visit is not None
+
+
 async def test_welcome_waits_for_loading_then_starts(tmp_path: object, make_app: MakeApp) -> None:
     ready = make_app(languages=("en",))
     app = KioskApp(ready.config, load_core=lambda: ready.core)  # type: ignore[return-value,arg-type]
@@ -455,7 +464,7 @@ async def test_everything_is_reachable_by_keyboard_alone(make_app: MakeApp) -> N
     async with app.run_test(size=(80, 24)) as pilot:
         await to_tasks(pilot)
         seen = set()
-        for _ in range(12):
+        for _ in range(24):
             await pilot.press("tab")
             if app.focused is not None:
                 seen.add(app.focused.id)
