@@ -120,7 +120,7 @@ def assess(code: str, locales_dir: Path, keys: Sequence[object]) -> Language:
     catalog = load_catalog(locales_dir / code / "LC_MESSAGES" / f"{DOMAIN}.mo")
     messages: dict[object, str] = catalog._catalog  # type: ignore[attr-defined]
     safety = all(messages.get(m) for m in SAFETY_MESSAGES)
-    done = sum(1 for k in keys if messages.get(k))
+    done = sum(1 for k in keys if messages.get(k) or messages.get((k, 0)))  # (singular, 0): a plural
     coverage = done / len(keys) if keys else 1.0
     draft = language_fact(catalog, "review") != "reviewed"
     native, english = language_fact(catalog, "name"), language_fact(catalog, "english-name")

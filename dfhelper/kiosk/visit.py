@@ -59,13 +59,35 @@ KIOSK_FACTS = (
 NEEDS = ("needs_interpreter", "wants_easy_read", "needs_large_print", "needs_hearing_loop")
 """Circumstances a help request carries to the desk, when the patient chose to share them."""
 
+DEFAULT_TASK_ORDER = (
+    "repeat-prescription",
+    "gp-appointment",
+    "contact-practice-online",
+    "create-nhs-login",
+    "get-nhs-app",
+    "register-with-gp",
+    "nominate-pharmacy",
+    "gp-record",
+    "prescription-costs",
+    "nhs-111",
+    "act-for-someone",
+    "find-nhs-number",
+    "practice-messages",
+    "get-email-address",
+)
+"""The shipped flows in the order the tiles show them when the practice sets no ``top_tasks``:
+the tasks patients most often come for first. Other flows follow in the library's order."""
+
+EASY_READ = "en@easyread"
+"""Easy Read English, the language "I would like Easy Read" switches to from English."""
+EASY_READ_FACT = "wants_easy_read"
+
 SEARCH_SURE = 75.0
 """A search hit scoring this much is shown as found; below it, the kiosk asks "Did you mean ...?"."""
 
 SEARCH_CUTOFF = 45.0
 """Below this a hit is not shown at all."""
 
-MAX_TILES = 8
 
 USAGE_KINDS = {
     EventKind.STEP_SHOWN: "step",
@@ -260,19 +282,35 @@ class Visit:
         return self.translator.ngettext(singular, plural, n)
 
     def choose_language(self, code: str) -> None:
-        """Switch the patient's language (an offered one), keeping their place in a flow."""
+        """Switch the patient's language (an offered one), keeping their place in a flow.
+
+        Choosing Easy Read is the patient saying they would like Easy Read: the circumstance
+        is recorded too, so the desk knows and flows can tailor to it.
+        """
         self.lang = self.core.language(code).code
+        if self.lang == EASY_READ:
+            self.facts[EASY_READ_FACT] = True
         if self.session is not None:
             self.session.translator = self.translator
 
     def set_fact(self, name: str, value: bool | None) -> None:
-        """Record a circumstance the patient chose to tell us (None: they would rather not say)."""
+        """Record a circumstance the patient chose to tell us (None: they would rather not say).
+
+        Ticking "I would like Easy Read" while reading English switches to Easy Read English,
+        when the kiosk offers it; unticking it goes back to English.
+        """
         if name not in FACT_NAMES:
             raise KeyError(name)
         if value is None:
             self.facts.pop(name, None)
         else:
             self.facts[name] = value
+        if name != EASY_READ_FACT or not any(lang.code == EASY_READ for lang in self.core.languages):
+            return
+        if value and self.lang == SOURCE_LOCALE:
+            self.choose_language(EASY_READ)
+        elif not value and self.lang == EASY_READ:
+            self.choose_language(SOURCE_LOCALE)
 
     def fact_label(self, name: str) -> Shown:
         """How a circumstance is asked, in the patient's language."""
@@ -288,16 +326,23 @@ class Visit:
         )
 
     def tasks(self) -> list[Task]:
-        """The tiles: the practice's top tasks, else every flow; those that suit the patient first."""
+        """The tiles: the practice's top tasks, else every flow; those that suit the patient first.
+
+        All of them: the screen numbers the first nine, and the rest are reached by touch,
+        Tab or the arrow keys, as on the language list.
+        """
         library = self.core.library
-        top = [f for f in self.core.config.kiosk.top_tasks if f in library] or [i.id for i in library]
+        top = [f for f in self.core.config.kiosk.top_tasks if f in library]
+        if not top:
+            known = [f for f in DEFAULT_TASK_ORDER if f in library]
+            top = known + [i.id for i in library if i.id not in DEFAULT_TASK_ORDER]
 
         def suits(flow_id: str) -> int:
             wanted = library.infos[flow_id].suits
             return -sum(1 for rule in wanted if _fact_rule_holds(rule, self.facts))
 
         ordered = sorted(top, key=lambda f: (suits(f), top.index(f)))
-        return [self._task(f) for f in ordered[:MAX_TILES]]
+        return [self._task(f) for f in ordered]
 
     def search(self, query: str) -> SearchOutcome:
         """What the search box shows for ``query`` (found, "did you mean", or nothing)."""

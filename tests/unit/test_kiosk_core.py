@@ -117,7 +117,17 @@ def test_english_is_always_offered_first(core: KioskCore) -> None:
 
 def test_tiles_put_flows_that_suit_the_patient_first(core: KioskCore) -> None:
     visit = core.visit()
-    assert [task.flow for task in visit.tasks()] == ["register-with-gp", "repeat-prescription"]
+    assert [task.flow for task in visit.tasks()][:3] == [
+        "repeat-prescription",
+        "gp-appointment",
+        "contact-practice-online",
+    ]
+    assert len(visit.tasks()) == len(core.library.infos)  # every flow has a tile
+    visit.set_fact("has_photo_id", False)
+    visit.set_fact("has_fixed_address", False)
+    assert visit.tasks()[0].flow == "register-with-gp"
+    visit.set_fact("has_photo_id", None)
+    visit.set_fact("has_fixed_address", None)
     visit.set_fact("has_nhs_login", True)
     assert visit.tasks()[0].flow == "repeat-prescription"
     visit.set_fact("has_nhs_login", None)
@@ -369,3 +379,34 @@ def test_a_red_flag_escalation_is_a_priority_request(tmp_path: Path) -> None:
     assert state.request.priority is True
     assert state.request.reason == "red_flag_chest_pain"
     core.close()
+
+
+@pytest.fixture
+def easy_read_core(tmp_path: Path) -> KioskCore:
+    return make_core(kiosk_config(tmp_path / "data", languages=("en", "en@easyread", "pl")))
+
+
+def test_ticking_easy_read_in_english_switches_to_easy_read_and_back(easy_read_core: KioskCore) -> None:
+    visit = easy_read_core.visit()
+    visit.set_fact("wants_easy_read", True)
+    assert visit.lang == "en@easyread"
+    session = visit.start("repeat-prescription")
+    assert session.translator is not None
+    assert session.translator.locale == "en@easyread"
+    visit.set_fact("wants_easy_read", False)
+    assert visit.lang == "en"
+    assert session.translator.locale == "en"
+
+
+def test_choosing_easy_read_records_that_the_patient_wants_it(easy_read_core: KioskCore) -> None:
+    visit = easy_read_core.visit()
+    visit.choose_language("en@easyread")
+    assert visit.facts["wants_easy_read"] is True
+
+
+def test_easy_read_in_another_language_keeps_that_language(easy_read_core: KioskCore) -> None:
+    visit = easy_read_core.visit()
+    visit.choose_language("pl")
+    visit.set_fact("wants_easy_read", True)
+    assert visit.lang == "pl"
+    assert visit.facts["wants_easy_read"] is True
