@@ -96,3 +96,22 @@ def test_a_broken_translation_is_left_out_and_reported_with_its_line(tmp_path: P
     translator = CatalogTranslator("pl", locales)
     shown = translator.ui(s.HELP_SAVED)
     assert shown.fallback  # English, marked, never the broken text
+
+
+@pytest.mark.parametrize("lang", ["ar", "ur", "pa_Arab"])
+def test_web_addresses_in_right_to_left_text_are_isolated(lang: str) -> None:
+    """Reordered for a terminal, "111.nhs.uk" in Urdu would read "nhs.uk.111" unless the address
+    is wrapped in left-to-right isolate marks (U+2066 ... U+2069)."""
+    import re
+
+    address = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:uk|com|org)\b")
+    catalog = tools._read(LOCALES / lang / "LC_MESSAGES" / "dfhelper.po")
+    bare = []
+    for message in catalog:
+        if not message.id or not isinstance(message.string, str) or "::keyword" in (message.context or ""):
+            continue
+        for found in address.finditer(message.string):
+            before = message.string[: found.start()]
+            if not before.endswith("\u2066"):
+                bare.append((message.context, found.group()))
+    assert bare == []
