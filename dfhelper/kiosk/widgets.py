@@ -22,12 +22,18 @@ PRINTABLE = r"[^\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u206
 """What an input accepts: no control characters, no escape sequences, no bidi overrides."""
 
 
+ISOLATES = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069"))
+"""Direction isolates that translations put around addresses; once the app has reordered a line
+they have done their work, and a terminal without bidi support might draw them as boxes."""
+
+
 def reorder(text: str) -> str:
     """Shape and reorder right-to-left text for a terminal that does neither (line by line)."""
     import arabic_reshaper
     from bidi import get_display
 
-    return "\n".join(get_display(arabic_reshaper.reshape(line)) for line in text.split("\n"))
+    lines = (get_display(arabic_reshaper.reshape(line)) for line in text.split("\n"))
+    return "\n".join(line.translate(ISOLATES) for line in lines)
 
 
 def content(

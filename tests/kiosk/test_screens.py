@@ -502,3 +502,12 @@ async def test_a_long_pause_on_a_step_offers_help_without_calling_staff(make_app
         assert app.core is not None
         assert app.core.outbox is not None
         assert app.core.outbox.all() == []
+
+
+def test_reordered_right_to_left_text_keeps_a_web_address_whole_and_drops_the_isolates() -> None:
+    from dfhelper.kiosk.widgets import reorder
+
+    shown = reorder("یا \u2066111.nhs.uk\u2069 پر جائیں")
+    assert "111.nhs.uk" in shown
+    assert not set(shown) & set("\u2066\u2067\u2068\u2069")
+    assert "nhs.uk.111" in reorder("یا 111.nhs.uk پر جائیں")  # why translations isolate addresses
