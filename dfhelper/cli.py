@@ -34,6 +34,13 @@ EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 
 
+def _flow_arguments(p: argparse.ArgumentParser, fact_help: str) -> None:
+    """A flow id, the patient's language and their circumstances (walk, handout)."""
+    p.add_argument("flow", help="the flow id, e.g. repeat-prescription")
+    p.add_argument("--lang", default="en", help="the patient's language (default: en)")
+    p.add_argument("--fact", action="append", default=[], metavar="NAME", help=fact_help)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dfhelper",
@@ -52,15 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("schema", help="print the JSON Schema of the flow format")
 
     p = sub.add_parser("walk", help="walk a flow line by line (plain text, screen-reader friendly)")
-    p.add_argument("flow", help="the flow id, e.g. repeat-prescription")
-    p.add_argument("--lang", default="en", help="the patient's language (default: en)")
-    p.add_argument(
-        "--fact",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="a circumstance that applies, e.g. has_smartphone or 'not has_photo_id' (repeatable)",
-    )
+    _flow_arguments(p, "a circumstance that applies, e.g. has_smartphone or 'not has_photo_id' (repeatable)")
     p.add_argument("--format", choices=["text", "jsonl"], default="text")
     p.add_argument("--random", action="store_true", help="answer at random")
     p.add_argument("--seed", type=int, default=0, help="seed for --random, to replay a walk")
@@ -129,14 +128,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json"], default="text", help="for desk list")
 
     p = sub.add_parser("handout", help="a printable take-home handout of one flow (HTML)")
-    p.add_argument("flow", help="the flow id, e.g. repeat-prescription")
-    p.add_argument("--lang", default="en", help="the patient's language (default: en)")
-    p.add_argument(
-        "--fact",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="a circumstance that applies, e.g. 'not has_smartphone' (repeatable); decides the steps",
+    _flow_arguments(
+        p, "a circumstance that applies, e.g. 'not has_smartphone' (repeatable); decides the steps"
     )
     p.add_argument(
         "--large-print",
