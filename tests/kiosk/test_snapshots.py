@@ -83,6 +83,14 @@ def test_every_shipped_language_listed(snap_compare: SnapCompare, make_app: Make
     assert snap_compare(app, run_before=show, terminal_size=(100, 50))
 
 
+@pytest.mark.parametrize("lang", ["en", "pl"])
+def test_every_task_has_a_tile(snap_compare: SnapCompare, make_app: MakeApp, lang: str) -> None:
+    async def show(pilot: Pilot[Any]) -> None:
+        await choose(pilot, lang)
+
+    assert snap_compare(app_for(make_app), run_before=show, terminal_size=(100, 50))
+
+
 SEARCHES = {"en": "presciption", "pl": "recpta", "ur": "نسخہ", "bn": "ডাক্তার"}
 
 
