@@ -28,11 +28,15 @@ they have done their work, and a terminal without bidi support might draw them a
 
 
 def reorder(text: str) -> str:
-    """Shape and reorder right-to-left text for a terminal that does neither (line by line)."""
+    """Shape and reorder right-to-left text for a terminal that does neither (line by line).
+
+    Every line is read as right to left, as its language is, even one that starts with a Latin
+    name ("NHS App میں ..."): guessing from the first letter would lay it out left to right.
+    """
     import arabic_reshaper
     from bidi import get_display
 
-    lines = (get_display(arabic_reshaper.reshape(line)) for line in text.split("\n"))
+    lines = (get_display(arabic_reshaper.reshape(line), base_dir="R") for line in text.split("\n"))
     return "\n".join(line.translate(ISOLATES) for line in lines)
 
 

@@ -511,3 +511,10 @@ def test_reordered_right_to_left_text_keeps_a_web_address_whole_and_drops_the_is
     assert "111.nhs.uk" in shown
     assert not set(shown) & set("\u2066\u2067\u2068\u2069")
     assert "nhs.uk.111" in reorder("یا 111.nhs.uk پر جائیں")  # why translations isolate addresses
+
+
+def test_reordered_urdu_starting_with_a_latin_name_still_reads_from_the_right() -> None:
+    from dfhelper.kiosk.widgets import reorder
+
+    shown = reorder("NHS App میں لاگ ان کریں")
+    assert shown.endswith("NHS App")  # the first words read sit at the right-hand end
