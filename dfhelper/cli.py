@@ -20,7 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from dfhelper import __version__, resources
-from dfhelper.config import Config, ConfigError, default_config_path, example_config_text, load_config
+from dfhelper.config import (
+    Config,
+    ConfigError,
+    data_dir,
+    default_config_path,
+    example_config_text,
+    load_config,
+)
 from dfhelper.flowlang.facts import FACT_NAMES
 
 if TYPE_CHECKING:  # imported where used: `dfhelper kiosk` must start fast
@@ -343,20 +350,32 @@ def cmd_safety(args: argparse.Namespace, config: Config, out: TextIO, err: TextI
     return EXIT_OK
 
 
+def _flow_request(
+    args: argparse.Namespace, config: Config, err: TextIO
+) -> tuple[Translator | None, dict[str, bool], Library] | None:
+    """The language, circumstances and library of a flow command (walk, handout); None after
+    saying what is wrong."""
+    ok, translator = _translator(args.lang, config, err)
+    if not ok:
+        return None
+    facts = _facts(args.fact, err)
+    if facts is None:
+        return None
+    library = _library_with(config, args.flow, err)
+    if library is None:
+        return None
+    return translator, facts, library
+
+
 def cmd_walk(args: argparse.Namespace, config: Config, stdin: TextIO, out: TextIO, err: TextIO) -> int:
     """``dfhelper walk``: a flow, line by line."""
     from dfhelper.engine.session import Session
     from dfhelper.lineui.walk import walk
 
-    ok, translator = _translator(args.lang, config, err)
-    if not ok:
+    request = _flow_request(args, config, err)
+    if request is None:
         return EXIT_USAGE
-    facts = _facts(args.fact, err)
-    if facts is None:
-        return EXIT_USAGE
-    library = _library_with(config, args.flow, err)
-    if library is None:
-        return EXIT_USAGE
+    translator, facts, library = request
     session = Session(
         library,
         args.flow,
@@ -376,21 +395,16 @@ def cmd_handout(args: argparse.Namespace, config: Config, out: TextIO, err: Text
     from dfhelper.handout import deliver
     from dfhelper.handout.render import to_html
 
-    ok, translator = _translator(args.lang, config, err)
-    if not ok:
-        return EXIT_USAGE
-    facts = _facts(args.fact, err)
-    if facts is None:
-        return EXIT_USAGE
     if args.to_printer and not config.handout.print_command:
         err.write(
             "dfhelper: no printer is set up. Set [handout] print_command in the configuration, "
             'e.g. print_command = ["lp", "-d", "reception"] (see docs/handouts.md).\n'
         )
         return EXIT_USAGE
-    library = _library_with(config, args.flow, err)
-    if library is None:
+    request = _flow_request(args, config, err)
+    if request is None:
         return EXIT_USAGE
+    translator, facts, library = request
     handout = deliver.handout_for_flow(
         config,
         library,
@@ -561,15 +575,6 @@ def cmd_pin(stdin: TextIO, out: TextIO, err: TextIO) -> int:
         return EXIT_USAGE
     out.write(f'Put this line in the [kiosk] table of your configuration:\nstaff_pin_hash = "{hashed}"\n')
     return EXIT_OK
-
-
-def data_dir(config: Config) -> Path:
-    """Where help requests and logs are kept: configured, else the platform's data folder."""
-    if config.paths.data_dir is not None:
-        return config.paths.data_dir
-    import platformdirs
-
-    return platformdirs.user_data_path("dfhelper")
 
 
 def _kiosk_logging(folder: Path) -> None:

@@ -211,6 +211,16 @@ def default_config_path(env: Mapping[str, str]) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
+def data_dir(config: Config) -> Path:
+    """Where help requests, logs and saved handouts are kept: configured, else the platform's
+    data folder."""
+    if config.paths.data_dir is not None:
+        return config.paths.data_dir
+    import platformdirs
+
+    return platformdirs.user_data_path("dfhelper")
+
+
 class _KeyLines:
     """Finds the line of ``table.key`` in TOML text, by a small scan; None when unsure."""
 

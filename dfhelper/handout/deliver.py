@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from dfhelper.config import Config
+from dfhelper.config import Config, data_dir
 from dfhelper.engine.session import Session
 from dfhelper.engine.text import Translator
 from dfhelper.flowlang.library import Library
@@ -61,15 +61,8 @@ class Delivery:
 
 
 def handouts_folder(config: Config) -> Path:
-    """Where handouts are saved: ``handout.save_dir``, else ``handouts`` in the data folder
-    (``paths.data_dir``, else the platform's, as for help requests)."""
-    if config.handout.save_dir is not None:
-        return config.handout.save_dir
-    if config.paths.data_dir is not None:
-        return config.paths.data_dir / HANDOUTS_FOLDER
-    import platformdirs
-
-    return platformdirs.user_data_path("dfhelper") / HANDOUTS_FOLDER
+    """Where handouts are saved: ``handout.save_dir``, else ``handouts`` in the data folder."""
+    return config.handout.save_dir or data_dir(config) / HANDOUTS_FOLDER
 
 
 def wants_large_print(config: Config, facts: Mapping[str, bool], choice: bool | None = None) -> bool:

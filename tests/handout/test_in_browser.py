@@ -7,7 +7,6 @@ The PDF's pages are drawn with pypdfium2 and the codes read with zxing-cpp.
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -22,8 +21,8 @@ from dfhelper.handout.content import MAX_QR_CODES, SHOWN_KINDS
 from dfhelper.handout.deliver import handout_for_flow
 from dfhelper.handout.render import to_html
 from dfhelper.handout.route import main_route
+from tests.chromium import chromium_or_skip, run_headless
 from tests.handout.conftest import TODAY, shipped_translator
-from tests.insights.test_html_in_browser import chromium_or_skip
 
 FLOW = "repeat-prescription"
 
@@ -45,21 +44,9 @@ pytestmark = pytest.mark.slow
 def print_to_pdf(chromium: str, page: Path, workdir: Path) -> Path:
     """``page`` printed to PDF by headless Chromium (A4, as the page's own CSS asks)."""
     pdf = workdir / (page.stem + ".pdf")
-    command = [
-        chromium,
-        "--headless",
-        "--disable-gpu",
-        "--no-sandbox",
-        "--no-pdf-header-footer",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={workdir / 'profile'}",
-        f"--print-to-pdf={pdf}",
-        page.as_uri(),
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    result = run_headless(
+        chromium, page, workdir, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", timeout=120
+    )
     assert pdf.exists(), f"no PDF (exit {result.returncode}): {result.stderr[-2000:]}"
     return pdf
 

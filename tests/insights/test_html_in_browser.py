@@ -6,11 +6,8 @@ The screenshot is read with the standard library only (zlib and struct).
 
 from __future__ import annotations
 
-import os
 import shutil
 import struct
-import subprocess
-import sys
 import zlib
 from collections import Counter
 from dataclasses import dataclass
@@ -19,44 +16,28 @@ from pathlib import Path
 import pytest
 
 from dfhelper.insights.render import to_html
+from tests import chromium as browser
+from tests.chromium import chromium_or_skip, run_headless
 from tests.insights.reports import realistic_report
 
 WIDTH, HEIGHT = 1200, 1600
 NHS_BLUE = (0x00, 0x5E, 0xB8)
 WHITE = (0xFF, 0xFF, 0xFF)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
-
-
-def chromium_or_skip() -> str:
-    """The path to Chromium; skip without it, or fail when ``DFHELPER_REQUIRE_CHROMIUM=1``."""
-    found = shutil.which("chromium") or (str(DEBIAN_CHROMIUM) if DEBIAN_CHROMIUM.exists() else None)
-    if found is None:
-        if os.environ.get("DFHELPER_REQUIRE_CHROMIUM") == "1":
-            pytest.fail("Chromium is required (DFHELPER_REQUIRE_CHROMIUM=1) but not installed")
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    return found
 
 
 def screenshot(chromium: str, page: Path, workdir: Path) -> Path:
     """``page`` drawn by headless Chromium at WIDTH×HEIGHT, as a PNG file."""
     shot = workdir / "shot.png"
-    command = [
+    result = run_headless(
         chromium,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
+        page,
+        workdir,
         "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={workdir / 'profile'}",
         f"--window-size={WIDTH},{HEIGHT}",
         f"--screenshot={shot}",
-        page.as_uri(),
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+        timeout=60,
+    )
     assert shot.exists(), f"no screenshot (exit {result.returncode}): {result.stderr[-2000:]}"
     return shot
 
@@ -196,7 +177,7 @@ def test_realistic_report_renders_in_chromium(tmp_path: Path) -> None:
 
 def test_no_chromium_skips_unless_required(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(shutil, "which", lambda _name: None)
-    monkeypatch.setattr(sys.modules[__name__], "DEBIAN_CHROMIUM", tmp_path / "chromium")
+    monkeypatch.setattr(browser, "DEBIAN_CHROMIUM", tmp_path / "chromium")
     monkeypatch.delenv("DFHELPER_REQUIRE_CHROMIUM", raising=False)
     with pytest.raises(pytest.skip.Exception):
         chromium_or_skip()

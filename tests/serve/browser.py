@@ -13,7 +13,6 @@ import contextlib
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -25,9 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
 TIMEOUT = 90.0
 """Seconds to wait for anything on the screen (a shared 2-CPU machine, a kiosk loading its flows)."""
 
@@ -39,16 +35,6 @@ _TOKEN = re.compile(
     r"|(?P<text>[^\x1b]+)",
     re.S,
 )
-
-
-def chromium_or_skip() -> str:
-    """Chromium's path; skip without it, or fail when ``DFHELPER_REQUIRE_CHROMIUM=1``."""
-    found = str(DEBIAN_CHROMIUM) if DEBIAN_CHROMIUM.exists() else shutil.which("chromium")
-    if found is None:
-        if os.environ.get("DFHELPER_REQUIRE_CHROMIUM") == "1":
-            pytest.fail("Chromium is required (DFHELPER_REQUIRE_CHROMIUM=1) but not installed")
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    return found
 
 
 def _width(char: str) -> int:

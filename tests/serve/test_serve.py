@@ -20,11 +20,11 @@ from typing import Any
 
 import pytest
 
+from tests.chromium import chromium_or_skip
 from tests.serve.browser import (
     TIMEOUT,
     Server,
     Tab,
-    chromium_or_skip,
     colours,
     handshake,
     launch_args,
